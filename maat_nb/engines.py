@@ -226,6 +226,12 @@ async def open_engine(db: str | URL | Target, *, must_exist: bool = True) -> Asy
 def classify_connect_error(exc: BaseException, target: Target) -> ConnectError:
     """Map a driver's connection failure to a :class:`ConnectError` naming the wrong part of the URL."""
     orig = getattr(exc, "orig", None) or exc
+    # asyncpg's own exception hides behind SQLAlchemy's adapter: walk the chain for its class and SQLSTATE.
+    chain: list[BaseException] = [exc, orig]
+    while chain[-1].__cause__ is not None and len(chain) < 8:
+        chain.append(chain[-1].__cause__)
+    names = {type(e).__name__ for e in chain}
+    sqlstate = next((str(getattr(e, "sqlstate", "")) for e in chain if getattr(e, "sqlstate", None)), "")
     name = type(orig).__name__
     args = getattr(orig, "args", ())
     code = args[0] if args and isinstance(args[0], int) else None
@@ -234,14 +240,16 @@ def classify_connect_error(exc: BaseException, target: Target) -> ConnectError:
     secrets = [url.password] if url.password else []
     detail = scrub_text(raw.splitlines()[0] if raw else name, [str(s) for s in secrets])
     where = f"{url.host or 'localhost'}:{url.port or ''}".rstrip(":")
-    if name in {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"} or code in {1045, 1698}:
+    if names & {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"} or code in {1045, 1698} or (
+        sqlstate.startswith("28")
+    ):
         return ConnectError(
             f"Authentication failed for user {url.username!r} on {where} ({detail}).",
             part="credentials",
             url=target.masked,
             fix="Check the user name and password in the URL (or the server's pg_hba.conf / GRANTs).",
         )
-    if name == "InvalidCatalogNameError" or code in {1049}:
+    if "InvalidCatalogNameError" in names or code in {1049} or sqlstate == "3D000":
         return ConnectError(
             f"Database {url.database!r} does not exist on {where}.",
             part="database",

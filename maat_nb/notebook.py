@@ -1,0 +1,71 @@
+"""Small conveniences for notebooks: display settings and a headline of a profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maat_nb.profiling.model import Profile
+
+
+def setup_notebook() -> None:
+    """Show whole DataFrames (long DDL fixes included) and crisp inline figures."""
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 500)
+    pd.set_option("display.max_columns", 50)
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except ImportError:  # outside IPython nothing needs configuring
+        pass
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "unknown"
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+class Markdown:
+    """Markdown text that Jupyter renders (and that prints as itself elsewhere)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def profile_summary(profile: Profile) -> Markdown:
+    """A few lines that say what was profiled, how big it is, and what was found."""
+    cat = profile.catalog
+    total_rows = sum(t.rows or 0 for t in profile.tables)
+    total_bytes = sum(t.table.stats.total_bytes or 0 for t in profile.tables)
+    kinds: dict[str, int] = {}
+    for f in profile.findings:
+        kinds[f.severity] = kinds.get(f.severity, 0) + 1
+    sources: dict[str, int] = {}
+    for t in profile.tables:
+        for c in t.columns:
+            sources[c.source] = sources.get(c.source, 0) + 1
+    lines: list[Any] = [
+        f"**{cat.dialect} {cat.server_version}** database `{cat.database}` ({profile.target})",
+        "",
+        f"- {len(profile.tables)} tables and views, {total_rows:,} rows, {_size(total_bytes)} on disk",
+        f"- {len(profile.findings)} findings: "
+        + (", ".join(f"{n} {sev}" for sev, n in sorted(kinds.items())) or "none"),
+        "- column figures: " + ", ".join(f"{n} {src}" for src, n in sorted(sources.items())),
+        f"- profiled in {profile.seconds:.2f} s, read-only",
+    ]
+    lines += [f"- note: {n}" for n in cat.notes]
+    return Markdown("\n".join(str(x) for x in lines))

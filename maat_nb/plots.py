@@ -1,0 +1,111 @@
+"""Profiles to matplotlib figures. Pure presentation: no database, no printing.
+
+Figures are built with ``matplotlib.figure.Figure`` rather than pyplot: no global state, no backend switch (which
+would suppress inline figures in a notebook), and Jupyter displays a returned Figure as a PNG.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from maat_nb.profiling.model import ColumnProfile, Profile
+
+MAX_BARS = 25
+
+
+def _mib(n: int | None) -> float:
+    return (n or 0) / 2**20
+
+
+def plot_sizes(profile: Profile) -> Figure:
+    """Horizontal stacked bars of data, index and TOAST size per table, largest first."""
+    tables = sorted(
+        (t for t in profile.tables if t.table.stats.total_bytes is not None),
+        key=lambda t: t.table.stats.total_bytes or 0,
+    )[-MAX_BARS:]
+    fig = Figure(figsize=(9, 0.35 * max(len(tables), 3) + 1.2))
+    ax = fig.subplots()
+    names = [t.name for t in tables]
+    data = [_mib(t.table.stats.data_bytes) for t in tables]
+    index = [_mib(t.table.stats.index_bytes) for t in tables]
+    toast = [_mib(t.table.stats.toast_bytes) for t in tables]
+    ax.barh(names, data, label="data")
+    ax.barh(names, index, left=data, label="indexes")
+    if any(toast):
+        ax.barh(names, toast, left=[a + b for a, b in zip(data, index, strict=True)], label="TOAST")
+    ax.set_xlabel("MiB")
+    ax.set_title("Table sizes" if tables else "Table sizes (the engine reports none)")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_index_sizes(profile: Profile) -> Figure:
+    """The largest indexes, unused ones (PostgreSQL, 0 scans) in a warning colour."""
+    rows = [
+        (f"{t.name}.{ix.name}", _mib(ix.bytes), ix.scans == 0 and not (ix.primary or ix.unique))
+        for t in profile.tables
+        for ix in t.table.indexes
+        if ix.bytes is not None
+    ]
+    rows = sorted(rows, key=lambda r: r[1])[-MAX_BARS:]
+    fig = Figure(figsize=(9, 0.3 * max(len(rows), 3) + 1.2))
+    ax = fig.subplots()
+    ax.barh([r[0] for r in rows], [r[1] for r in rows], color=["tab:red" if r[2] else "tab:blue" for r in rows])
+    ax.set_xlabel("MiB")
+    ax.set_title("Index sizes (red: never scanned)" if rows else "Index sizes (the engine reports none)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_null_fractions(profile: Profile) -> Figure:
+    """Share of NULLs of every column that has any, highest first."""
+    rows = sorted(
+        ((f"{t.name}.{c.name}", c.null_frac or 0.0) for t in profile.tables for c in t.columns if c.null_frac),
+        key=lambda r: r[1],
+    )[-MAX_BARS * 2 :]
+    fig = Figure(figsize=(9, 0.25 * max(len(rows), 3) + 1.2))
+    ax = fig.subplots()
+    ax.barh([r[0] for r in rows], [r[1] for r in rows], color="tab:orange")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("NULL fraction")
+    ax.set_title("Columns with NULLs" if rows else "No column has NULLs")
+    fig.tight_layout()
+    return fig
+
+
+def _pick_columns(profile: Profile, wanted: list[str]) -> list[tuple[str, ColumnProfile]]:
+    if wanted:
+        out = []
+        for item in wanted:
+            table, _, column = item.partition(".")
+            for t in profile.tables:
+                if t.name == table:
+                    out += [(item, c) for c in t.columns if c.name == column and c.histogram]
+        return out
+    biggest = sorted(profile.tables, key=lambda t: t.rows or 0, reverse=True)[:4]
+    return [(f"{t.name}.{c.name}", c) for t in biggest for c in t.columns if c.histogram][:9]
+
+
+def plot_distributions(profile: Profile, columns: list[str] | None = None) -> Figure:
+    """Histograms of numeric and date columns (``"table.column"``; default: the biggest tables' columns)."""
+    picked = _pick_columns(profile, columns or [])
+    n = max(len(picked), 1)
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig = Figure(figsize=(4 * cols, 2.8 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat[len(picked) :]:
+        ax.set_visible(False)
+    if not picked:
+        axes[0][0].set_visible(True)
+        axes[0][0].text(0.5, 0.5, "no numeric or date column to plot", ha="center")
+    for ax, (label, col) in zip(axes.flat, picked, strict=False):
+        hist = col.histogram or ()
+        counts = [b[2] for b in hist]
+        ax.bar(range(len(counts)), counts, width=1.0, color="tab:green")
+        if hist:
+            ax.set_xticks([0, len(counts) - 1], [str(hist[0][0])[:10], str(hist[-1][1])[:10]])
+        ax.set_title(f"{label} ({col.top_source})", fontsize=9)
+    fig.tight_layout()
+    return fig
