@@ -7,6 +7,7 @@ machines. Without a server the tests skip with the reason; with ``MAAT_REQUIRE_S
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -42,7 +43,9 @@ def server_problem(kind: str) -> str | None:
                 pass
 
         try:
-            asyncio.run(probe())
+            # in a thread: async tests call this from inside their own running event loop
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, probe()).result()
             _reachable[kind] = None
         except Exception as exc:
             _reachable[kind] = f"{kind} server at {_admin_url(kind).render_as_string()} unusable: {exc}"
