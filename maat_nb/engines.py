@@ -84,9 +84,10 @@ def mask_url(url: URL | str) -> str:
     """
     if isinstance(url, str):
         try:
-            url = make_url(url)
+            parsed = make_url(url)
         except ArgumentError:
             return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+        return parsed.render_as_string(hide_password=True)
     return url.render_as_string(hide_password=True)
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote, quote_plus
 
 import nbformat
@@ -321,6 +322,6 @@ def test_scrub_notebook_reaches_every_corner() -> None:
 
 
 @pytest.mark.parametrize("module", [maat_nb.reports, maat_nb.reports_index])
-def test_doctests(module: object) -> None:
-    result = doctest.testmod(module)  # type: ignore[arg-type]
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

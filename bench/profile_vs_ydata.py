@@ -1,0 +1,114 @@
+"""Benchmark: profile a 1 M-row table with maat-nb vs ydata-profiling (minimal mode) on the same rows.
+
+Each tool runs in its own process so that its peak RSS is its own (read with ``os.wait4``). ydata-profiling gets the
+rows already read into pandas (its read time is reported apart and not charged to it). Goal: maat-nb >= 10x
+faster and <= 1/5 of the memory.
+
+    .venv/bin/python bench/profile_vs_ydata.py [--rows 1000000] [--db URL]
+
+Without ``--db`` the table is generated in a temporary SQLite file (deterministic, shaped like the demo's
+price history: skewed product ids, prices, a constant currency, timestamps over three years, a categorical
+source, a mostly-NULL note).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+TABLE = "bench_price_history"
+
+MAAT = """
+import asyncio, json, sys, time
+import maat_nb as mn
+t = time.perf_counter()
+p = asyncio.run(mn.profile(sys.argv[1], tables=[sys.argv[2]], stats="exact"))
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": p.tables[0].rows}))
+"""
+
+YDATA = """
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+from sqlalchemy import create_engine
+t = time.perf_counter()
+url = sys.argv[1].replace("+aiosqlite", "").replace("+asyncpg", "+psycopg2").replace("+aiomysql", "+pymysql")
+df = pd.read_sql_table(sys.argv[2], create_engine(url))
+read = time.perf_counter() - t
+from ydata_profiling import ProfileReport
+t = time.perf_counter()
+ProfileReport(df, minimal=True, progress_bar=False).get_description()
+print(json.dumps({"seconds": time.perf_counter() - t, "read_seconds": read, "rows": len(df)}))
+"""
+
+
+def make_table(path: Path, rows: int) -> str:
+    rng = random.Random(7)
+    start = datetime(2022, 1, 1)
+    con = sqlite3.connect(path)
+    con.execute(
+        f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, price NUMERIC(10,2) NOT NULL, "
+        "currency VARCHAR(3) NOT NULL, recorded_at DATETIME NOT NULL, source VARCHAR(20) NOT NULL, note TEXT)"
+    )
+    sources = ["import", "manual", "feed", "api", "promo"]
+
+    def gen():
+        for i in range(1, rows + 1):
+            product = int(rng.paretovariate(1.2)) % 50_000 + 1
+            yield (
+                i,
+                product,
+                round(rng.lognormvariate(3, 1), 2),
+                "EUR",
+                (start + timedelta(seconds=rng.randrange(3 * 365 * 86400))).isoformat(sep=" "),
+                sources[min(int(rng.expovariate(1.0)), 4)],
+                None if rng.random() < 0.9 else f"note {rng.randrange(1000)} – prix réduit",
+            )
+
+    con.executemany(f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?)", gen())
+    con.commit()
+    con.close()
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def run(code: str, url: str) -> tuple[dict, float]:
+    """Run ``code`` in a child Python; return its JSON line and its peak RSS in MiB."""
+    proc = subprocess.Popen([sys.executable, "-c", code, url, TABLE], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"child failed with status {status}")
+    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", help=f"a database that already has a table {TABLE}")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.db or make_table(Path(tmp) / "bench.db", args.rows)
+        maat, maat_rss = run(MAAT, url)
+        ydata, ydata_rss = run(YDATA, url)
+    speed = ydata["seconds"] / maat["seconds"]
+    memory = ydata_rss / maat_rss
+    print(f"rows: {maat['rows']:,}")
+    print(f"maat-nb profile:        {maat['seconds']:7.2f} s   peak RSS {maat_rss:7.0f} MiB")
+    print(f"ydata-profiling minimal:{ydata['seconds']:7.2f} s   peak RSS {ydata_rss:7.0f} MiB"
+          f"   (+ {ydata['read_seconds']:.2f} s reading into pandas, not counted)")
+    print(f"speed ratio (ydata / maat):  {speed:5.1f}x   goal >= 10x: {'PASS' if speed >= 10 else 'FAIL'}")
+    print(f"memory ratio (ydata / maat): {memory:5.1f}x   goal >= 5x:  {'PASS' if memory >= 5 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()
