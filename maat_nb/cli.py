@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", metavar="DB", help="database URL or env:NAME")
     p.add_argument("--table", action="append", dest="tables", metavar="T", help="only this table (repeatable)")
     p.add_argument("--schema", help="PostgreSQL schema (default: the current schema)")
-    p.add_argument("--sample-rows", type=int, default=100_000, metavar="N",
-                   help="sample size for big tables, common values and histograms (default 100000)")
+    p.add_argument("--sample-rows", type=int, default=20_000, metavar="N",
+                   help="sample size for big tables, common values and histograms (default 20000)")
     p.add_argument("--stats", choices=["auto", "exact", "sampled", "catalog"], default="auto",
                    help="where figures come from (default auto: exact for small tables, fresh catalog "
                    "statistics or a sample for big ones)")

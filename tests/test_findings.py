@@ -4,6 +4,7 @@ engine; a clean schema yields no finding; the index rules agree with pt-duplicat
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 import subprocess
 
 import pytest
@@ -80,7 +81,7 @@ async def test_clean_schema_has_no_findings(empty_db: str, engine_kind: str) -> 
             await conn.execute(md.tables["authors"].insert(), [{"id": i, "name": f"a{i}"} for i in range(1, 51)])
             await conn.execute(
                 md.tables["books"].insert(),
-                [{"id": i, "author_id": i % 50 + 1, "title": f"t{i}", "published": f"2020-01-{i % 28 + 1:02d}"}
+                [{"id": i, "author_id": i % 50 + 1, "title": f"t{i}", "published": datetime(2020, 1, i % 28 + 1, tzinfo=UTC)}
                  for i in range(1, 301)],
             )
         async with engine.connect() as conn:

@@ -104,7 +104,7 @@ async def plan_source(
     return RowSource(name, f"(abs(random()) % 1000000) < {int(fraction * 1_000_000)}", True)
 
 
-def _agg_exprs(conn: AsyncConnection, dialect: str, col: Column) -> list[str]:
+def _agg_exprs(conn: AsyncConnection, dialect: str, col: Column, unique: bool) -> list[str]:
     q = conn.dialect.identifier_preparer.quote(col.name)
     cat = col.category
     comparable = cat in {"numeric", "temporal", "text", "boolean"}
@@ -113,7 +113,10 @@ def _agg_exprs(conn: AsyncConnection, dialect: str, col: Column) -> list[str]:
         value = f"CAST({q} AS INTEGER)"
     elif dialect == "postgresql" and cat == "text":
         value = f"CAST({q} AS TEXT)"
-    distinct = f"COUNT(DISTINCT {value})" if comparable or cat == "binary" else "NULL"
+    if unique:  # a unique index already guarantees it: every non-NULL value is distinct
+        distinct = f"COUNT({q})"
+    else:
+        distinct = f"COUNT(DISTINCT {value})" if comparable or cat == "binary" else "NULL"
     lo = f"MIN({value})" if comparable else "NULL"
     hi = f"MAX({value})" if comparable else "NULL"
     if dialect == "postgresql":
@@ -130,8 +133,9 @@ async def fetch_aggregates(
 ) -> Aggregates:
     """Count rows and compute, in one pass, non-NULL and distinct counts, min, max and width of every column."""
     exprs = ["COUNT(*)"]
+    unique_cols = {ix.columns[0] for ix in table.indexes if ix.unique and len(ix.columns) == 1}
     for col in table.columns:
-        exprs += _agg_exprs(conn, dialect, col)
+        exprs += _agg_exprs(conn, dialect, col, col.name in unique_cols)
     row = (await conn.execute(text(f"SELECT {', '.join(exprs)} {source.clause()}"))).one()
     out: dict[str, dict[str, Any]] = {k: {} for k in ("non_null", "distinct", "min", "max", "width")}
     for i, col in enumerate(table.columns):
@@ -155,7 +159,12 @@ async def fetch_sample(
     for col in columns:
         q = prep.quote(col.name)
         if col.category == "text":
-            exprs.append(f"substr({q}, 1, {TEXT_PREFIX})" if dialect == "sqlite" else f"LEFT({q}, {TEXT_PREFIX})")
+            if dialect == "sqlite":
+                exprs.append(f"substr({q}, 1, {TEXT_PREFIX})")
+            elif dialect == "postgresql":  # enums and uuids have no LEFT()
+                exprs.append(f"LEFT(CAST({q} AS TEXT), {TEXT_PREFIX})")
+            else:
+                exprs.append(f"LEFT({q}, {TEXT_PREFIX})")
         else:
             exprs.append(q)
     result = await conn.execute(text(f"SELECT {', '.join(exprs)} {source.clause()} LIMIT {int(limit)}"))

@@ -1,0 +1,53 @@
+"""Every notebook runs under papermill on each engine, and its report keeps no secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+from sqlalchemy.engine import make_url
+
+from maat_nb import reports
+from maat_nb.demo import build_demo
+
+NOTEBOOKS = reports.list_notebooks()
+PASSWORD = "N0t-In-Any-Report%"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_contract(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert not any(c.get("outputs") or c.get("execution_count") for c in code), "stored with outputs"
+    params = pm.inspect_notebook(str(path))
+    assert params and all(p["inferred_type_name"] != "None" and p["help"] for p in params.values()), params
+    body = "\n".join(c.source for c in code[1:])
+    assert "import maat_nb as mn" in body
+    for forbidden in ("SELECT ", "def ", "class ", "asyncio.run"):
+        assert forbidden not in body
+
+
+@pytest.mark.notebook
+async def test_profile_notebook_renders_on_each_engine(empty_db: str, engine_kind: str, tmp_path: Path) -> None:
+    await build_demo(empty_db, scale=0.003, seed=3, progress=False)
+    url = empty_db
+    if engine_kind == "postgresql":  # trust authentication accepts any password: prove it never leaks
+        url = make_url(empty_db).set(password=PASSWORD).render_as_string(hide_password=False)
+    out = tmp_path / "reports"
+    import asyncio
+
+    report = await asyncio.to_thread(
+        reports.run_notebook, "profile_tables", {"db": url}, out_dir=out, progress=False
+    )
+    assert report.status == "ok"
+    html = Path(report.html_path).read_text(encoding="utf-8")
+    assert "fk_without_index" in html or "redundant_index" in html  # the findings table rendered
+    assert "data:image/png" in html  # plots inlined
+    assert "import maat_nb" not in html  # results only
+    for file in out.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            assert PASSWORD.encode() not in data and b"N0t-In-Any-Report%25" not in data, file
