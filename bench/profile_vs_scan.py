@@ -43,7 +43,9 @@ async def main_async(args: argparse.Namespace) -> None:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'shop.db'}"
             Path(tmp, "shop.db").touch()
             summary = await build_demo(url, scale=args.scale, progress=False)
-            print(f"demo at scale {args.scale}: {sum(summary.rows.values()):,} rows in {summary.seconds:.1f} s")
+            print(
+                f"demo at scale {args.scale}: {sum(summary.rows.values()):,} rows in {summary.seconds:.1f} s"
+            )
         catalog_profile = await mn.profile(url, stats="exact")
         tables = [t.name for t in catalog_profile.tables if t.table.kind == "table"]
         scan_s, rows = await plain_scan(url, tables)
@@ -54,8 +56,10 @@ async def main_async(args: argparse.Namespace) -> None:
         await mn.profile(url)
         auto_s = time.perf_counter() - started
     print(f"plain full scan of {len(tables)} tables ({rows:,} rows): {scan_s:6.2f} s")
-    print(f"profile, stats=exact: {exact_s:6.2f} s   ratio {exact_s / scan_s:4.1f}x   "
-          f"goal <= 5x: {'PASS' if exact_s / scan_s <= 5 else 'FAIL'}")
+    print(
+        f"profile, stats=exact: {exact_s:6.2f} s   ratio {exact_s / scan_s:4.1f}x   "
+        f"goal <= 5x: {'PASS' if exact_s / scan_s <= 5 else 'FAIL'}"
+    )
     print(f"profile, stats=auto:  {auto_s:6.2f} s   ratio {auto_s / scan_s:4.1f}x")
 
 

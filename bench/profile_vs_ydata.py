@@ -21,7 +21,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -104,8 +103,10 @@ def main() -> None:
     memory = ydata_rss / maat_rss
     print(f"rows: {maat['rows']:,}")
     print(f"maat-nb profile:        {maat['seconds']:7.2f} s   peak RSS {maat_rss:7.0f} MiB")
-    print(f"ydata-profiling minimal:{ydata['seconds']:7.2f} s   peak RSS {ydata_rss:7.0f} MiB"
-          f"   (+ {ydata['read_seconds']:.2f} s reading into pandas, not counted)")
+    print(
+        f"ydata-profiling minimal:{ydata['seconds']:7.2f} s   peak RSS {ydata_rss:7.0f} MiB"
+        f"   (+ {ydata['read_seconds']:.2f} s reading into pandas, not counted)"
+    )
     print(f"speed ratio (ydata / maat):  {speed:5.1f}x   goal >= 10x: {'PASS' if speed >= 10 else 'FAIL'}")
     print(f"memory ratio (ydata / maat): {memory:5.1f}x   goal >= 5x:  {'PASS' if memory >= 5 else 'FAIL'}")
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.sql import sqltypes
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import sqltypes
 
 from maat_nb.catalog_stats import TableStats, fetch_table_stats
 from maat_nb.errors import NotFoundError
@@ -192,7 +192,9 @@ def type_category(type_: Any) -> str:
     return "other"
 
 
-def _build_indexes(item: dict[str, Any], index_sizes: dict[str, int], index_scans: dict[str, int]) -> list[Index]:
+def _build_indexes(
+    item: dict[str, Any], index_sizes: dict[str, int], index_scans: dict[str, int]
+) -> list[Index]:
     pk_name, pk_cols = item.get("pk", (None, ()))
     indexes: list[Index] = []
     seen: set[str] = set()
@@ -271,8 +273,12 @@ async def read_catalog(
             stats.index_scans.get(item["name"], {}),
         )
         fks = tuple(
-            ForeignKey(fk.get("name"), tuple(fk["constrained_columns"]), fk["referred_table"],
-                       tuple(fk["referred_columns"]))
+            ForeignKey(
+                fk.get("name"),
+                tuple(fk["constrained_columns"]),
+                fk["referred_table"],
+                tuple(fk["referred_columns"]),
+            )
             for fk in item.get("fks", ())
         )
         out.append(

@@ -136,7 +136,8 @@ async def _mariadb(conn: AsyncConnection, names: list[str], notes: list[str]) ->
     last_update: dict[str, datetime] = {}
     try:
         for tbl, ts in await _rows(
-            conn, "SELECT table_name, last_update FROM mysql.innodb_table_stats WHERE database_name = DATABASE()"
+            conn,
+            "SELECT table_name, last_update FROM mysql.innodb_table_stats WHERE database_name = DATABASE()",
         ):
             last_update[tbl] = ts
         for tbl, idx, pages in await _rows(
@@ -147,11 +148,17 @@ async def _mariadb(conn: AsyncConnection, names: list[str], notes: list[str]) ->
             if tbl in wanted:
                 out.index_bytes.setdefault(tbl, {})[idx] = int(pages)
     except DBAPIError:
-        notes.append("mysql.innodb_*_stats not readable by this account: no per-index sizes or analyze times.")
+        notes.append(
+            "mysql.innodb_*_stats not readable by this account: no per-index sizes or analyze times."
+        )
     eits: set[str] = set()
     try:
-        eits = {r[0] for r in await _rows(
-            conn, "SELECT DISTINCT table_name FROM mysql.column_stats WHERE db_name = DATABASE()")}
+        eits = {
+            r[0]
+            for r in await _rows(
+                conn, "SELECT DISTINCT table_name FROM mysql.column_stats WHERE db_name = DATABASE()"
+            )
+        }
     except DBAPIError:
         notes.append("mysql.column_stats not readable by this account: engine-independent statistics unused.")
     for r in await _rows(
@@ -189,7 +196,9 @@ async def _sqlite(conn: AsyncConnection, names: list[str], notes: list[str]) -> 
     wanted = set(names)
     owner = {
         name: tbl
-        for name, tbl in await _rows(conn, "SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table','index')")
+        for name, tbl in await _rows(
+            conn, "SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table','index')"
+        )
     }
     estimates: dict[str, int] = {}
     try:

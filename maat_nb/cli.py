@@ -15,7 +15,9 @@ from typing import Any
 
 from maat_nb.errors import MaatError
 
-EPILOG = "DB is a SQLAlchemy URL (postgresql://user@host/db, mysql://user@host/db, sqlite:///file.db) or env:NAME."
+EPILOG = (
+    "DB is a SQLAlchemy URL (postgresql://user@host/db, mysql://user@host/db, sqlite:///file.db) or env:NAME."
+)
 
 
 def _value(raw: str) -> Any:
@@ -42,37 +44,70 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"maat-nb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("profile", help="Profile tables: sizes, rows, column statistics, indexes, findings.",
-                       description="Profile tables (read-only): sizes, row counts, column statistics, index "
-                       "usage and schema findings, each with the DDL that fixes it.", epilog=EPILOG)
+    p = sub.add_parser(
+        "profile",
+        help="Profile tables: sizes, rows, column statistics, indexes, findings.",
+        description="Profile tables (read-only): sizes, row counts, column statistics, index "
+        "usage and schema findings, each with the DDL that fixes it.",
+        epilog=EPILOG,
+    )
     p.add_argument("db", metavar="DB", help="database URL or env:NAME")
-    p.add_argument("--table", action="append", dest="tables", metavar="T", help="only this table (repeatable)")
+    p.add_argument(
+        "--table", action="append", dest="tables", metavar="T", help="only this table (repeatable)"
+    )
     p.add_argument("--schema", help="PostgreSQL schema (default: the current schema)")
-    p.add_argument("--sample-rows", type=int, default=20_000, metavar="N",
-                   help="sample size for big tables, common values and histograms (default 20000)")
-    p.add_argument("--stats", choices=["auto", "exact", "sampled", "catalog"], default="auto",
-                   help="where figures come from (default auto: exact for small tables, fresh catalog "
-                   "statistics or a sample for big ones)")
+    p.add_argument(
+        "--sample-rows",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="sample size for big tables, common values and histograms (default 20000)",
+    )
+    p.add_argument(
+        "--stats",
+        choices=["auto", "exact", "sampled", "catalog"],
+        default="auto",
+        help="where figures come from (default auto: exact for small tables, fresh catalog "
+        "statistics or a sample for big ones)",
+    )
     p.add_argument("--timeout", type=float, default=300.0, metavar="S", help="statement timeout in seconds")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
-    d = sub.add_parser("demo", help="Build the demo shop database (SQLite by default).",
-                       description="Create the demo shop's schema with its Alembic history and fill it with "
-                       "deterministic, realistically skewed data.", epilog=EPILOG)
+    d = sub.add_parser(
+        "demo",
+        help="Build the demo shop database (SQLite by default).",
+        description="Create the demo shop's schema with its Alembic history and fill it with "
+        "deterministic, realistically skewed data.",
+        epilog=EPILOG,
+    )
     d.add_argument("--engine", choices=["sqlite", "postgresql", "mariadb"], default="sqlite")
-    d.add_argument("--db", metavar="DB", help="target URL (required for postgresql and mariadb; "
-                   "default for sqlite: the kit's demo file)")
+    d.add_argument(
+        "--db",
+        metavar="DB",
+        help="target URL (required for postgresql and mariadb; default for sqlite: the kit's demo file)",
+    )
     d.add_argument("--scale", type=float, default=0.05, help="1.0 is about 1 million rows (default 0.05)")
     d.add_argument("--seed", type=int, default=42)
     d.add_argument("--json", action="store_true", help="print the row counts as JSON")
 
-    r = sub.add_parser("run", help="Render a notebook into a dated HTML report.",
-                       description="Execute a notebook with papermill into reports/<date>/<name>-<time>.ipynb, "
-                       "render HTML (results only) and update reports/index.html. NOTEBOOK is profile_tables, a "
-                       "path to a notebook, or 'all'.", epilog=EPILOG)
+    r = sub.add_parser(
+        "run",
+        help="Render a notebook into a dated HTML report.",
+        description="Execute a notebook with papermill into reports/<date>/<name>-<time>.ipynb, "
+        "render HTML (results only) and update reports/index.html. NOTEBOOK is profile_tables, a "
+        "path to a notebook, or 'all'.",
+        epilog=EPILOG,
+    )
     r.add_argument("notebook", metavar="NOTEBOOK")
-    r.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="set a notebook parameter (repeatable)")
+    r.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (repeatable)",
+    )
     r.add_argument("--out", default="reports", metavar="DIR", help="report folder (default reports/)")
     r.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML")
     r.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's)")
@@ -90,8 +125,10 @@ def _print_profile(result: Any, as_json: bool) -> None:
 
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 90):
         frame = tables_frame(result)[["table", "rows", "rows_source", "total_bytes", "indexes", "seconds"]]
-        print(f"{result.catalog.dialect} database {result.catalog.database!r}: {len(result.tables)} tables "
-              f"profiled in {result.seconds:.2f} s\n")
+        print(
+            f"{result.catalog.dialect} database {result.catalog.database!r}: {len(result.tables)} tables "
+            f"profiled in {result.seconds:.2f} s\n"
+        )
         print(frame.to_string(index=False))
         findings = findings_frame(result)
         print(f"\n{len(findings)} findings")
@@ -105,8 +142,15 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     from maat_nb.profiling import profile
 
     result = asyncio.run(
-        profile(args.db, tables=args.tables, schema=args.schema, sample_rows=args.sample_rows, stats=args.stats,
-                timeout_s=args.timeout, progress=sys.stderr.isatty())
+        profile(
+            args.db,
+            tables=args.tables,
+            schema=args.schema,
+            sample_rows=args.sample_rows,
+            stats=args.stats,
+            timeout_s=args.timeout,
+            progress=sys.stderr.isatty(),
+        )
     )
     _print_profile(result, args.json)
     return 0
@@ -119,15 +163,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     db = args.db
     if db is None:
         if args.engine != "sqlite":
-            raise ConfigError(f"--engine {args.engine} needs --db URL.", fix="Pass --db mysql://root@127.0.0.1/shop.")
+            raise ConfigError(
+                f"--engine {args.engine} needs --db URL.", fix="Pass --db mysql://root@127.0.0.1/shop."
+            )
         db = default_demo_url()
     summary = asyncio.run(build_demo(db, scale=args.scale, seed=args.seed, progress=True))
     if args.json:
-        json.dump({"url": summary.url, "rows": summary.rows, "seconds": summary.seconds}, sys.stdout, indent=2)
+        json.dump(
+            {"url": summary.url, "rows": summary.rows, "seconds": summary.seconds}, sys.stdout, indent=2
+        )
         sys.stdout.write("\n")
     else:
         total = sum(summary.rows.values())
-        print(f"demo shop at {summary.url}: {total:,} rows in {len(summary.rows)} tables, {summary.seconds:.1f} s")
+        print(
+            f"demo shop at {summary.url}: {total:,} rows in {len(summary.rows)} tables, {summary.seconds:.1f} s"
+        )
     return 0
 
 
@@ -138,8 +188,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.notebook == "all":
         results = reports.run_all(params or None, out_dir=args.out, progress=True)
     else:
-        results = [reports.run_notebook(args.notebook, params, out_dir=args.out, with_code=args.with_code,
-                                        kernel_name=args.kernel)]
+        results = [
+            reports.run_notebook(
+                args.notebook, params, out_dir=args.out, with_code=args.with_code, kernel_name=args.kernel
+            )
+        ]
     for rep in results:
         print(f"{rep.status}: {rep.html_path}")
     print(f"index: {reports.write_index(args.out)}")

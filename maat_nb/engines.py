@@ -40,7 +40,16 @@ _ASYNC_DRIVERS: dict[str, tuple[Dialect, str]] = {
     "mariadb": ("mariadb", "aiomysql"),
 }
 _KNOWN_ASYNC = {"aiosqlite", "asyncpg", "aiomysql"}
-_SYNC_TWINS = {"pysqlite", "psycopg2", "psycopg", "pg8000", "pymysql", "mysqldb", "mysqlconnector", "mariadbconnector"}
+_SYNC_TWINS = {
+    "pysqlite",
+    "psycopg2",
+    "psycopg",
+    "pg8000",
+    "pymysql",
+    "mysqldb",
+    "mysqlconnector",
+    "mariadbconnector",
+}
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -175,7 +184,9 @@ def resolve(db: str | URL | Target) -> Target:
             url=mask_url(url),
             fix="Append /DATABASE to the URL.",
         )
-    return Target(url=url, dialect=dialect, source=mask_url(source) if not source.startswith("env:") else source)
+    return Target(
+        url=url, dialect=dialect, source=mask_url(source) if not source.startswith("env:") else source
+    )
 
 
 def create_engine(db: str | URL | Target, **kwargs: Any) -> AsyncEngine:
@@ -241,8 +252,10 @@ def classify_connect_error(exc: BaseException, target: Target) -> ConnectError:
     secrets = [url.password] if url.password else []
     detail = scrub_text(raw.splitlines()[0] if raw else name, [str(s) for s in secrets])
     where = f"{url.host or 'localhost'}:{url.port or ''}".rstrip(":")
-    if names & {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"} or code in {1045, 1698} or (
-        sqlstate.startswith("28")
+    if (
+        names & {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"}
+        or code in {1045, 1698}
+        or (sqlstate.startswith("28"))
     ):
         return ConnectError(
             f"Authentication failed for user {url.username!r} on {where} ({detail}).",
@@ -277,7 +290,9 @@ def classify_connect_error(exc: BaseException, target: Target) -> ConnectError:
 
 
 @asynccontextmanager
-async def read_only(engine: AsyncEngine, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> AsyncIterator[AsyncConnection]:
+async def read_only(
+    engine: AsyncEngine, *, timeout_s: float = DEFAULT_TIMEOUT_S
+) -> AsyncIterator[AsyncConnection]:
     """A connection inside a read-only transaction whose statements are cut off after ``timeout_s``.
 
     PostgreSQL: ``SET TRANSACTION READ ONLY`` and ``SET LOCAL statement_timeout``. MariaDB: ``max_statement_time``

@@ -67,7 +67,9 @@ class NotFoundError(ConfigError):
         known: What exists instead (possibly truncated), so the message can suggest it.
     """
 
-    def __init__(self, message: str, *, name: str, known: tuple[str, ...] = (), fix: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, name: str, known: tuple[str, ...] = (), fix: str | None = None
+    ) -> None:
         self.name = name
         self.known = known
         super().__init__(message, fix=fix)

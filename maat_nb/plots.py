@@ -51,7 +51,9 @@ def plot_index_sizes(profile: Profile) -> Figure:
     rows = sorted(rows, key=lambda r: r[1])[-MAX_BARS:]
     fig = Figure(figsize=(9, 0.3 * max(len(rows), 3) + 1.2))
     ax = fig.subplots()
-    ax.barh([r[0] for r in rows], [r[1] for r in rows], color=["tab:red" if r[2] else "tab:blue" for r in rows])
+    ax.barh(
+        [r[0] for r in rows], [r[1] for r in rows], color=["tab:red" if r[2] else "tab:blue" for r in rows]
+    )
     ax.set_xlabel("MiB")
     ax.set_title("Index sizes (red: never scanned)" if rows else "Index sizes (the engine reports none)")
     fig.tight_layout()
@@ -61,7 +63,12 @@ def plot_index_sizes(profile: Profile) -> Figure:
 def plot_null_fractions(profile: Profile) -> Figure:
     """Share of NULLs of every column that has any, highest first."""
     rows = sorted(
-        ((f"{t.name}.{c.name}", c.null_frac or 0.0) for t in profile.tables for c in t.columns if c.null_frac),
+        (
+            (f"{t.name}.{c.name}", c.null_frac or 0.0)
+            for t in profile.tables
+            for c in t.columns
+            if c.null_frac
+        ),
         key=lambda r: r[1],
     )[-MAX_BARS * 2 :]
     fig = Figure(figsize=(9, 0.25 * max(len(rows), 3) + 1.2))

@@ -74,7 +74,9 @@ async def create_database(kind: str, prefix: str = "maat_test_") -> str:
             if kind == "postgresql":
                 await conn.execute(text(f'CREATE DATABASE "{name}"'))
             else:
-                await conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+                await conn.execute(
+                    text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+                )
     finally:
         await engine.dispose()
     return admin.set(database=name).render_as_string(hide_password=False)
@@ -89,8 +91,9 @@ async def drop_database(url: str) -> None:
     name = target.database or ""
     assert name.startswith(("maat_test_", "maat_scratch_")), name
     kind = "postgresql" if target.get_backend_name() == "postgresql" else "mariadb"
-    engine = create_async_engine(_admin_url(kind).set(drivername=_SYNC_DRIVER[kind]), poolclass=NullPool,
-                                 isolation_level="AUTOCOMMIT")
+    engine = create_async_engine(
+        _admin_url(kind).set(drivername=_SYNC_DRIVER[kind]), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
     try:
         async with engine.connect() as conn:
             if kind == "postgresql":

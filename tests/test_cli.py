@@ -51,7 +51,9 @@ async def test_profile_json_and_missing_table(tmp_path: Path) -> None:
     await load_fixture(url)
     result = subprocess.run(
         [sys.executable, "-m", "maat_nb.cli", "profile", url, "--table", "order", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -60,12 +62,16 @@ async def test_profile_json_and_missing_table(tmp_path: Path) -> None:
     assert {"kind", "table", "detail", "fix"} <= set(doc["findings"][0])
     human = subprocess.run(
         [sys.executable, "-m", "maat_nb.cli", "profile", url, "--table", "order"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert human.returncode == 0 and "order" in human.stdout and "findings" in human.stdout
     missing = subprocess.run(
         [sys.executable, "-m", "maat_nb.cli", "profile", url, "--table", "orders"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert missing.returncode == 2
     assert "orders" in missing.stderr and "order" in missing.stderr and missing.stdout == ""

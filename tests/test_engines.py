@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from maat_nb.engines import create_engine, mask_url, open_engine, read_only, resolve
 from maat_nb.errors import ConnectError, UrlError

@@ -4,17 +4,17 @@ engine; a clean schema yields no finding; the index rules agree with pt-duplicat
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import make_url
 
 import maat_nb as mn
-from tests.conftest import SERVER_URLS
 from maat_nb.demo import build_demo
 from maat_nb.engines import create_engine
+from tests.conftest import SERVER_URLS
 
 SCALE = 0.01  # about 10 k rows, 500 products: enough for the data-dependent rules
 
@@ -36,7 +36,10 @@ async def test_planted_problems_are_found(demo_profile: mn.Profile, engine_kind:
         assert len(fk) == 1 and "store_id" in fk[0].fix and fk[0].fix.startswith("CREATE INDEX")
     redundant = found(p, "redundant_index", "products")
     assert [f.index for f in redundant] == ["ix_products_brand_id"]
-    assert "ix_products_brand_id_created_at" in redundant[0].detail and "ix_products_brand_id" in redundant[0].fix
+    assert (
+        "ix_products_brand_id_created_at" in redundant[0].detail
+        and "ix_products_brand_id" in redundant[0].fix
+    )
     dup = found(p, "duplicate_index", "users")
     assert [f.index for f in dup] == ["ix_users_email_dup"] and "ix_users_email_dup" in dup[0].fix
     low = found(p, "low_selectivity_index", "products")
@@ -59,7 +62,9 @@ async def test_planted_problems_are_found(demo_profile: mn.Profile, engine_kind:
         assert not [f for f in p.findings if f.kind in {"unsigned_integer", "utf8mb3_charset", "enum_column"}]
     # no false alarm on the parts of the schema that are clean
     assert not found(p, "no_primary_key", "products")
-    assert not [f for f in p.findings if f.kind in {"duplicate_index", "redundant_index"} and f.table == "ratings"]
+    assert not [
+        f for f in p.findings if f.kind in {"duplicate_index", "redundant_index"} and f.table == "ratings"
+    ]
 
 
 async def test_clean_schema_has_no_findings(empty_db: str, engine_kind: str) -> None:
@@ -78,11 +83,20 @@ async def test_clean_schema_has_no_findings(empty_db: str, engine_kind: str) -> 
     try:
         async with engine.begin() as conn:
             await conn.run_sync(md.create_all)
-            await conn.execute(md.tables["authors"].insert(), [{"id": i, "name": f"a{i}"} for i in range(1, 51)])
+            await conn.execute(
+                md.tables["authors"].insert(), [{"id": i, "name": f"a{i}"} for i in range(1, 51)]
+            )
             await conn.execute(
                 md.tables["books"].insert(),
-                [{"id": i, "author_id": i % 50 + 1, "title": f"t{i}", "published": datetime(2020, 1, i % 28 + 1, tzinfo=UTC)}
-                 for i in range(1, 301)],
+                [
+                    {
+                        "id": i,
+                        "author_id": i % 50 + 1,
+                        "title": f"t{i}",
+                        "published": datetime(2020, 1, i % 28 + 1, tzinfo=UTC),
+                    }
+                    for i in range(1, 301)
+                ],
             )
         async with engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -100,16 +114,30 @@ async def test_clean_schema_has_no_findings(empty_db: str, engine_kind: str) -> 
     assert [(f.kind, f.table, f.detail) for f in profile.findings] == []
 
 
-async def test_index_rules_agree_with_pt_duplicate_key_checker(demo_profile: mn.Profile, engine_kind: str) -> None:
+async def test_index_rules_agree_with_pt_duplicate_key_checker(
+    demo_profile: mn.Profile, engine_kind: str
+) -> None:
     if engine_kind != "mariadb":
         pytest.skip("pt-duplicate-key-checker reads MySQL/MariaDB only")
     tool = shutil.which("pt-duplicate-key-checker")
     if tool is None:
-        pytest.skip("pt-duplicate-key-checker (Debian's percona-toolkit) is not installed; .ci/run installs it")
+        pytest.skip(
+            "pt-duplicate-key-checker (Debian's percona-toolkit) is not installed; .ci/run installs it"
+        )
     database = demo_profile.catalog.database
     server = make_url(SERVER_URLS["mariadb"])
-    cmd = [tool, "--host", server.host or "127.0.0.1", "--port", str(server.port or 3306),
-           "--user", server.username or "root", "--databases", database, "--no-summary"]
+    cmd = [
+        tool,
+        "--host",
+        server.host or "127.0.0.1",
+        "--port",
+        str(server.port or 3306),
+        "--user",
+        server.username or "root",
+        "--databases",
+        database,
+        "--no-summary",
+    ]
     if server.password:
         cmd += ["--password", server.password]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

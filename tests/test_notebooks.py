@@ -31,7 +31,9 @@ def test_notebook_contract(path: Path) -> None:
 
 
 @pytest.mark.notebook
-async def test_profile_notebook_renders_on_each_engine(empty_db: str, engine_kind: str, tmp_path: Path) -> None:
+async def test_profile_notebook_renders_on_each_engine(
+    empty_db: str, engine_kind: str, tmp_path: Path
+) -> None:
     await build_demo(empty_db, scale=0.003, seed=3, progress=False)
     url = empty_db
     if engine_kind == "postgresql":  # trust authentication accepts any password: prove it never leaks

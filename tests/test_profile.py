@@ -78,12 +78,17 @@ async def load_fixture(url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(md.create_all)
-            await conn.execute(md.tables["user"].insert(), [{"id": i, "naïve näme": f"Zoë {i}"} for i in range(1, 101)])
+            await conn.execute(
+                md.tables["user"].insert(), [{"id": i, "naïve näme": f"Zoë {i}"} for i in range(1, 101)]
+            )
             await conn.execute(md.tables["order"].insert(), order_rows(N))
             await conn.execute(md.tables["line item"].insert(), [{"id": i} for i in range(1, 6)])
             await conn.execute(
                 md.tables["big"].insert(),
-                [{"id": i, "amount": i % 10, "note": None if i % 4 == 0 else f"n{i % 50}"} for i in range(1, BIG + 1)],
+                [
+                    {"id": i, "amount": i % 10, "note": None if i % 4 == 0 else f"n{i % 50}"}
+                    for i in range(1, BIG + 1)
+                ],
             )
             view_sql = {
                 "postgresql": 'CREATE VIEW "v order" AS SELECT id, amount FROM "order" WHERE amount > 4',
@@ -143,7 +148,9 @@ async def test_sampled_profile_is_within_tolerance(fixture_db: str) -> None:
     assert big.rows_source == "estimate"
     assert big.rows == pytest.approx(BIG, rel=0.5)  # InnoDB's estimate is the loosest of the three
     note, amount = big.column("note"), big.column("amount")
-    assert note.source == "sampled" and big.sample_rows is not None and 200 <= big.sample_rows <= 2 * 2000 + 100
+    assert (
+        note.source == "sampled" and big.sample_rows is not None and 200 <= big.sample_rows <= 2 * 2000 + 100
+    )
     assert note.null_frac == pytest.approx(0.25, abs=0.05)
     assert amount.distinct == 10
     assert 40 <= (note.distinct or 0) <= 60
@@ -172,9 +179,22 @@ async def test_json_shape(fixture_db: str) -> None:
     doc = mn.to_json(await mn.profile(fixture_db, tables=["order"]))
     table = doc["tables"][0]
     assert set(table) >= {"name", "rows", "rows_source", "bytes", "columns", "indexes"}
-    assert set(table["columns"][0]) >= {"name", "type", "null_frac", "distinct", "min", "max", "top_values", "source"}
+    assert set(table["columns"][0]) >= {
+        "name",
+        "type",
+        "null_frac",
+        "distinct",
+        "min",
+        "max",
+        "top_values",
+        "source",
+    }
     assert {f["kind"] for f in doc["findings"]} <= {
-        "fk_without_index", "stale_statistics", "constant_column", "unused_index", "low_selectivity_index",
+        "fk_without_index",
+        "stale_statistics",
+        "constant_column",
+        "unused_index",
+        "low_selectivity_index",
         "tinyint_boolean",
     }
     assert all(set(f) >= {"kind", "table", "detail", "fix"} for f in doc["findings"])

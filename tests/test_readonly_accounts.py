@@ -28,7 +28,9 @@ async def _admin(url: str, statements: list[str]) -> None:
 async def select_only_url(empty_db: str, engine_kind: str):
     """The fixture database, and a URL for a fresh account that can only read it."""
     if engine_kind == "sqlite":
-        pytest.skip("SQLite has no accounts; read-only is enforced by PRAGMA query_only (tested in test_engines)")
+        pytest.skip(
+            "SQLite has no accounts; read-only is enforced by PRAGMA query_only (tested in test_engines)"
+        )
     await load_fixture(empty_db)
     url = make_url(empty_db)
     user = f"maat_test_ro_{secrets.token_hex(3)}"
@@ -40,9 +42,12 @@ async def select_only_url(empty_db: str, engine_kind: str):
             f"GRANT USAGE ON SCHEMA public TO {user}",
             f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}",
         ]
-        revoke = [f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {user}",
-                  f"REVOKE ALL ON SCHEMA public FROM {user}",
-                  f'REVOKE ALL ON DATABASE "{url.database}" FROM {user}', f"DROP ROLE {user}"]
+        revoke = [
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {user}",
+            f"REVOKE ALL ON SCHEMA public FROM {user}",
+            f'REVOKE ALL ON DATABASE "{url.database}" FROM {user}',
+            f"DROP ROLE {user}",
+        ]
     else:
         hosts = ["%", "localhost", "127.0.0.1"]
         grant = [f"CREATE USER '{user}'@'{h}' IDENTIFIED BY '{password}'" for h in hosts]

@@ -88,7 +88,9 @@ async def plan_source(
     pk = table.primary_key
     if len(pk) == 1 and table.column(pk[0]).category == "numeric":
         key = conn.dialect.identifier_preparer.quote(pk[0])
-        lo, hi = (await conn.execute(text(f"SELECT MIN({key}), MAX({key}) {RowSource(name, '', False).clause()}"))).one()
+        lo, hi = (
+            await conn.execute(text(f"SELECT MIN({key}), MAX({key}) {RowSource(name, '', False).clause()}"))
+        ).one()
         if lo is not None and hi is not None:
             lo, hi = int(lo), int(hi)
             windows = 32
@@ -96,7 +98,8 @@ async def plan_source(
             width = max(1, int(span * fraction / windows))
             step = span / windows
             ranges = [
-                f"{key} BETWEEN {lo + int(i * step)} AND {lo + int(i * step) + width - 1}" for i in range(windows)
+                f"{key} BETWEEN {lo + int(i * step)} AND {lo + int(i * step) + width - 1}"
+                for i in range(windows)
             ]
             return RowSource(name, "(" + " OR ".join(ranges) + ")", True)
     if dialect == "mariadb":

@@ -67,8 +67,14 @@ def indexes_frame(profile: Profile) -> pd.DataFrame:
         for ix in tp.table.indexes:
             kind = "primary" if ix.primary else "unique" if ix.unique else "index"
             rows.append(
-                {"table": tp.name, "index": ix.name, "columns": ", ".join(ix.columns), "kind": kind,
-                 "bytes": ix.bytes, "scans": ix.scans}
+                {
+                    "table": tp.name,
+                    "index": ix.name,
+                    "columns": ", ".join(ix.columns),
+                    "kind": kind,
+                    "bytes": ix.bytes,
+                    "scans": ix.scans,
+                }
             )
     return pd.DataFrame(rows)
 
@@ -118,8 +124,14 @@ def to_json(profile: Profile) -> dict[str, Any]:
                     for c in tp.columns
                 ],
                 "indexes": [
-                    {"name": ix.name, "columns": list(ix.columns), "unique": ix.unique, "primary": ix.primary,
-                     "bytes": ix.bytes, "scans": ix.scans}
+                    {
+                        "name": ix.name,
+                        "columns": list(ix.columns),
+                        "unique": ix.unique,
+                        "primary": ix.primary,
+                        "bytes": ix.bytes,
+                        "scans": ix.scans,
+                    }
                     for ix in tp.table.indexes
                 ],
             }
@@ -131,8 +143,15 @@ def to_json(profile: Profile) -> dict[str, Any]:
         "seconds": round(profile.seconds, 3),
         "tables": tables,
         "findings": [
-            {"kind": f.kind, "table": f.table, "detail": f.detail, "fix": f.fix, "severity": f.severity,
-             "column": f.column, "index": f.index}
+            {
+                "kind": f.kind,
+                "table": f.table,
+                "detail": f.detail,
+                "fix": f.fix,
+                "severity": f.severity,
+                "column": f.column,
+                "index": f.index,
+            }
             for f in profile.findings
         ],
         "notes": list(profile.catalog.notes),

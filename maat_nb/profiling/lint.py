@@ -91,7 +91,9 @@ def no_primary_key(catalog: Catalog, table: Table, profiles: dict[str, TableProf
     else:
         fix = f"-- recreate {table.name} with an INTEGER PRIMARY KEY column (batch_alter_table)."
     why = "its foreign keys together" if key == fk_cols and key else "a surrogate key"
-    yield Finding("no_primary_key", table.name, f"{table.name} has no primary key; suggested: {why}.", fix, "high")
+    yield Finding(
+        "no_primary_key", table.name, f"{table.name} has no primary key; suggested: {why}.", fix, "high"
+    )
 
 
 def _covers(index: Index, cols: tuple[str, ...]) -> bool:
@@ -180,7 +182,9 @@ def unused_index(catalog: Catalog, table: Table, profiles: dict[str, TableProfil
         )
 
 
-def low_selectivity_index(catalog: Catalog, table: Table, profiles: dict[str, TableProfile]) -> Iterator[Finding]:
+def low_selectivity_index(
+    catalog: Catalog, table: Table, profiles: dict[str, TableProfile]
+) -> Iterator[Finding]:
     """A non-unique index whose leading column has a handful of values or one dominant value."""
     prof = _profile(profiles, table.name)
     if not prof or (prof.rows or 0) < LOW_SELECTIVITY_MIN_ROWS:
@@ -217,7 +221,9 @@ def low_selectivity_index(catalog: Catalog, table: Table, profiles: dict[str, Ta
             )
 
 
-def empty_or_constant_column(catalog: Catalog, table: Table, profiles: dict[str, TableProfile]) -> Iterator[Finding]:
+def empty_or_constant_column(
+    catalog: Catalog, table: Table, profiles: dict[str, TableProfile]
+) -> Iterator[Finding]:
     """A column that is NULL in every row, or holds one value in every row."""
     prof = _profile(profiles, table.name)
     if not prof or not prof.rows or prof.rows < 2 or table.kind != "table":
@@ -229,8 +235,12 @@ def empty_or_constant_column(catalog: Catalog, table: Table, profiles: dict[str,
         drop = f"ALTER TABLE {q(d, table.name)} DROP COLUMN {q(d, col.name)};"
         if col.null_frac is not None and col.null_frac >= 1.0:
             yield Finding(
-                "all_null_column", table.name, f"{table.name}.{col.name} is NULL in all {prof.rows:,} rows.",
-                drop, "low", column=col.name,
+                "all_null_column",
+                table.name,
+                f"{table.name}.{col.name} is NULL in all {prof.rows:,} rows.",
+                drop,
+                "low",
+                column=col.name,
             )
         elif col.distinct == 1 and (col.null_frac or 0) == 0:
             yield Finding(
@@ -243,7 +253,9 @@ def empty_or_constant_column(catalog: Catalog, table: Table, profiles: dict[str,
             )
 
 
-def timestamp_without_time_zone(catalog: Catalog, table: Table, profiles: dict[str, TableProfile]) -> Iterator[Finding]:
+def timestamp_without_time_zone(
+    catalog: Catalog, table: Table, profiles: dict[str, TableProfile]
+) -> Iterator[Finding]:
     """PostgreSQL ``timestamp without time zone``: values are ambiguous across DST and server time zones."""
     if catalog.dialect != "postgresql":
         return
@@ -273,9 +285,13 @@ def stale_statistics(catalog: Catalog, table: Table, profiles: dict[str, TablePr
         "sqlite": f"ANALYZE {q(d, table.name)};",
     }[d]
     if d == "postgresql" and s.last_analyze is None:
-        detail = f"{table.name} ({prof.rows:,} rows) has never been analyzed: the planner guesses its row counts."
+        detail = (
+            f"{table.name} ({prof.rows:,} rows) has never been analyzed: the planner guesses its row counts."
+        )
     elif d == "postgresql" and (s.mod_since_analyze or 0) > STALE_FRACTION * prof.rows:
-        detail = f"{table.name}: {s.mod_since_analyze:,} rows changed since the last ANALYZE ({s.last_analyze})."
+        detail = (
+            f"{table.name}: {s.mod_since_analyze:,} rows changed since the last ANALYZE ({s.last_analyze})."
+        )
     elif d == "sqlite" and not s.stats_available and table.indexes:
         detail = f"{table.name} has no sqlite_stat1 rows: the planner cannot rank its {len(table.indexes)} indexes."
     else:
@@ -283,11 +299,18 @@ def stale_statistics(catalog: Catalog, table: Table, profiles: dict[str, TablePr
     yield Finding("stale_statistics", table.name, detail, fix, "low")
 
 
-_PG_FOR_UNSIGNED = {"tinyint": "smallint", "smallint": "integer", "mediumint": "integer", "int": "bigint",
-                    "bigint": "numeric(20)"}
+_PG_FOR_UNSIGNED = {
+    "tinyint": "smallint",
+    "smallint": "integer",
+    "mediumint": "integer",
+    "int": "bigint",
+    "bigint": "numeric(20)",
+}
 
 
-def mariadb_portability(catalog: Catalog, table: Table, profiles: dict[str, TableProfile]) -> Iterator[Finding]:
+def mariadb_portability(
+    catalog: Catalog, table: Table, profiles: dict[str, TableProfile]
+) -> Iterator[Finding]:
     """MariaDB types and settings that do not carry over to PostgreSQL as they are."""
     if catalog.dialect != "mariadb":
         return
@@ -300,9 +323,12 @@ def mariadb_portability(catalog: Catalog, table: Table, profiles: dict[str, Tabl
         if "unsigned" in raw:
             target = _PG_FOR_UNSIGNED.get(base, "numeric")
             yield Finding(
-                "unsigned_integer", table.name,
+                "unsigned_integer",
+                table.name,
                 f"{table.name}.{col.name} is {raw}: PostgreSQL has no unsigned integers.",
-                f"-- PostgreSQL: {c} {target} CHECK ({c} >= 0)", "medium", column=col.name,
+                f"-- PostgreSQL: {c} {target} CHECK ({c} >= 0)",
+                "medium",
+                column=col.name,
             )
         elif raw.startswith("tinyint(1)"):
             seen = ""
@@ -312,18 +338,23 @@ def mariadb_portability(catalog: Catalog, table: Table, profiles: dict[str, Tabl
                 if cp.max is not None and int(cp.max) > 1:
                     seen += " Not a boolean: keep smallint."
             yield Finding(
-                "tinyint_boolean", table.name,
+                "tinyint_boolean",
+                table.name,
                 f"{table.name}.{col.name} is tinyint(1), MariaDB's boolean.{seen}",
                 f"-- PostgreSQL: {c} boolean (ALTER TABLE {t} ALTER COLUMN {c} TYPE boolean USING {c} <> 0)",
-                "low", column=col.name,
+                "low",
+                column=col.name,
             )
         elif raw.startswith("enum("):
             labels = raw[5:-1]
             yield Finding(
-                "enum_column", table.name,
+                "enum_column",
+                table.name,
                 f"{table.name}.{col.name} is {raw}: an inline ENUM becomes a named type on PostgreSQL.",
                 f"-- PostgreSQL: CREATE TYPE {col.name}_enum AS ENUM ({labels}); or text with "
-                f"CHECK ({c} IN ({labels}))", "low", column=col.name,
+                f"CHECK ({c} IN ({labels}))",
+                "low",
+                column=col.name,
             )
         zero = str(col.default or "").strip("'").startswith("0000-00-00")
         if prof and not zero:
@@ -331,16 +362,19 @@ def mariadb_portability(catalog: Catalog, table: Table, profiles: dict[str, Tabl
             zero = str(cp.min or "").startswith("0000-00-00")
         if zero:
             yield Finding(
-                "zero_date", table.name,
+                "zero_date",
+                table.name,
                 f"{table.name}.{col.name} uses the zero date 0000-00-00, which PostgreSQL rejects.",
                 f"UPDATE {q('mariadb', table.name)} SET {q('mariadb', col.name)} = NULL WHERE "
                 f"{q('mariadb', col.name)} = '0000-00-00'; -- and make the column NULLable without a zero default",
-                "high", column=col.name,
+                "high",
+                column=col.name,
             )
     old = sorted({col.name for col in table.columns if (col.charset or "").lower() in {"utf8", "utf8mb3"}})
     if old or (table.stats.collation or "").lower().startswith(("utf8_", "utf8mb3_")):
         yield Finding(
-            "utf8mb3_charset", table.name,
+            "utf8mb3_charset",
+            table.name,
             f"{table.name} uses the 3-byte utf8 (utf8mb3) character set"
             + (f" in {', '.join(old)}" if old else "")
             + ": emoji and other 4-byte characters cannot be stored.",

@@ -193,7 +193,9 @@ async def _from_aggregates(
                 max=plain(agg.maximum[col.name]),
                 avg_width=agg.avg_width[col.name],
                 top_values=top_values(vals, n_sample) if vals is not None else (),
-                histogram=histogram(vals) if vals is not None and col.category in {"numeric", "temporal"} else None,
+                histogram=histogram(vals)
+                if vals is not None and col.category in {"numeric", "temporal"}
+                else None,
                 source="sampled" if sampled else "exact",
                 top_source=top_source,  # type: ignore[arg-type]
             )
@@ -226,9 +228,13 @@ async def _from_catalog(
     sample_rows: int,
     started: float,
 ) -> TableProfile:
-    needs_sample = [c for c in _sample_columns(table, None) if not (cstats.get(c.name) and cstats[c.name].top_values)]
+    needs_sample = [
+        c for c in _sample_columns(table, None) if not (cstats.get(c.name) and cstats[c.name].top_values)
+    ]
     source = await plan_source(conn, dialect, table, rows, sample_rows, schema)
-    values = await fetch_sample(conn, dialect, table, source, needs_sample, sample_rows) if needs_sample else {}
+    values = (
+        await fetch_sample(conn, dialect, table, source, needs_sample, sample_rows) if needs_sample else {}
+    )
     n_sample = len(next(iter(values.values()))) if values else 0
     profiles = []
     for col in table.columns:
