@@ -18,7 +18,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/maat-nb demo --scale $(SCALE)
-	$(BIN)/maat-nb run-all
+	$(BIN)/maat-nb run all
 	@echo "Reports: $(CURDIR)/reports/index.html"
 
 lint: install
