@@ -10,7 +10,7 @@ In a notebook::
 from maat_nb.catalog import Catalog, read_catalog
 from maat_nb.engines import Target, create_engine, mask_url, open_engine, read_only, resolve
 from maat_nb.errors import ConfigError, ConnectError, MaatError, NotFoundError, ReportError, UrlError
-from maat_nb.notebook import profile_summary, setup_notebook
+from maat_nb.notebook import profile_summary, setup_notebook, show_findings
 from maat_nb.plots import plot_distributions, plot_index_sizes, plot_null_fractions, plot_sizes
 from maat_nb.profiling import (
     Finding,
@@ -55,6 +55,7 @@ __all__ = [
     "read_only",
     "resolve",
     "setup_notebook",
+    "show_findings",
     "tables_frame",
     "to_json",
 ]

@@ -69,3 +69,27 @@ def profile_summary(profile: Profile) -> Markdown:
     ]
     lines += [f"- note: {n}" for n in cat.notes]
     return Markdown("\n".join(str(x) for x in lines))
+
+
+_SEVERITY_STYLE = {
+    "high": "color: #b00020; font-weight: bold",
+    "medium": "color: #b35900",
+    "low": "color: #555",
+}
+
+
+def show_findings(profile: Profile) -> Any:
+    """The findings as a styled table: severity coloured, each fix shown as the SQL it is (line breaks kept)."""
+    from maat_nb.profiling.frames import findings_frame
+
+    frame = findings_frame(profile)
+    if frame.empty:
+        return Markdown("No findings: every rule passed.")
+    return (
+        frame.style.hide(axis="index")
+        .map(lambda v: _SEVERITY_STYLE.get(v, ""), subset=["severity"])
+        .set_properties(subset=["detail"], **{"text-align": "left"})
+        .set_properties(
+            subset=["fix"], **{"white-space": "pre-wrap", "font-family": "monospace", "text-align": "left"}
+        )
+    )

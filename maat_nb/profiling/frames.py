@@ -32,7 +32,22 @@ def tables_frame(profile: Profile) -> pd.DataFrame:
                 "seconds": round(tp.seconds, 3),
             }
         )
-    return pd.DataFrame(rows)
+    ints = [
+        "rows",
+        "data_bytes",
+        "index_bytes",
+        "toast_bytes",
+        "total_bytes",
+        "mod_since_analyze",
+        "sample_rows",
+    ]
+    return _ints(pd.DataFrame(rows), ints)
+
+
+def _ints(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Whole numbers that may be missing: nullable integers, not floats with NaN."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.astype({c: "Int64" for c in present}) if not frame.empty else frame
 
 
 def columns_frame(profile: Profile, table: str | None = None) -> pd.DataFrame:
@@ -57,7 +72,7 @@ def columns_frame(profile: Profile, table: str | None = None) -> pd.DataFrame:
                     "source": c.source,
                 }
             )
-    return pd.DataFrame(rows)
+    return _ints(pd.DataFrame(rows), ["distinct"])
 
 
 def indexes_frame(profile: Profile) -> pd.DataFrame:
@@ -76,7 +91,7 @@ def indexes_frame(profile: Profile) -> pd.DataFrame:
                     "scans": ix.scans,
                 }
             )
-    return pd.DataFrame(rows)
+    return _ints(pd.DataFrame(rows), ["bytes", "scans"])
 
 
 def findings_frame(profile: Profile) -> pd.DataFrame:

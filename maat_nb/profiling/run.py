@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from maat_nb.catalog import Column, Table, read_catalog
 from maat_nb.engines import open_engine, read_only, resolve
