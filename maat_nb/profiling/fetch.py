@@ -88,9 +88,9 @@ async def plan_source(
     pk = table.primary_key
     if len(pk) == 1 and table.column(pk[0]).category == "numeric":
         key = conn.dialect.identifier_preparer.quote(pk[0])
-        lo, hi = (
-            await conn.execute(text(f"SELECT MIN({key}), MAX({key}) {RowSource(name, '', False).clause()}"))
-        ).one()
+        # two statements: SQLite answers a lone MIN or MAX from the index, but scans for both at once
+        lo = (await conn.execute(text(f"SELECT MIN({key}) FROM {name}"))).scalar()
+        hi = (await conn.execute(text(f"SELECT MAX({key}) FROM {name}"))).scalar()
         if lo is not None and hi is not None:
             lo, hi = int(lo), int(hi)
             windows = 32

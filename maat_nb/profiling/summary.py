@@ -5,6 +5,7 @@ Nothing here touches a database; the fetchers hand in plain Python values.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -28,8 +29,14 @@ def top_values(values: Sequence[Any], total_rows: int, k: int = TOP_K) -> tuple[
     if total_rows <= 0:
         return ()
     counts = Counter(v for v in values if v is not None)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return tuple((_plain(v), n / total_rows) for v, n in ranked[:k] if n > 1)
+    if not counts:
+        return ()
+    # rank only the candidates that can make the top k (a near-unique column has thousands of values)
+    threshold = max(2, min(heapq.nlargest(k, counts.values())))
+    ranked = sorted(
+        ((v, n) for v, n in counts.items() if n >= threshold), key=lambda kv: (-kv[1], str(kv[0]))
+    )
+    return tuple((_plain(v), n / total_rows) for v, n in ranked[:k])
 
 
 def estimate_distinct(values: Sequence[Any], total_rows: int) -> int:
@@ -70,7 +77,14 @@ def histogram(values: Sequence[Any], bins: int = BINS) -> tuple[tuple[Any, Any, 
     first = present[0]
     if isinstance(first, bool) or not isinstance(first, int | float | Decimal | date | datetime):
         return None
-    as_num = [_to_number(v) for v in present]
+    if isinstance(first, datetime):
+        as_num: list[float | None] = [
+            v.timestamp() if isinstance(v, datetime) and v.tzinfo is None else _to_number(v) for v in present
+        ]
+    elif isinstance(first, date):
+        as_num = [float(v.toordinal()) if isinstance(v, date) else None for v in present]
+    else:
+        as_num = [_to_number(v) for v in present]
     nums = [x for x in as_num if x is not None and math.isfinite(x)]
     if not nums:
         return None
