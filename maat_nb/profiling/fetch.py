@@ -228,6 +228,13 @@ async def fetch_catalog_column_stats(
             null_frac = float(nulls) if nulls is not None else None
             non_null = rows * (1 - (null_frac or 0))
             distinct = round(non_null / float(avg_freq)) if avg_freq else None
+            lo, hi = (_text(v) for v in (lo, hi))  # mysql.column_stats keeps them as VARBINARY
             out[name] = CatalogColumnStats(null_frac, distinct, lo, hi, float(avg_len or 0), (), ())
         return out
     return {}
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace")
+    return value

@@ -335,7 +335,7 @@ def mariadb_portability(
             if prof:
                 cp = prof.column(col.name)
                 seen = f" Values seen: {cp.min}..{cp.max}."
-                if cp.max is not None and int(cp.max) > 1:
+                if str(cp.max).lstrip("-").isdigit() and int(str(cp.max)) > 1:
                     seen += " Not a boolean: keep smallint."
             yield Finding(
                 "tinyint_boolean",
