@@ -21,7 +21,17 @@ EPILOG = (
 
 
 def _value(raw: str) -> Any:
-    """Type a ``-p`` value the way papermill does: True/False/None, int, float, else the string."""
+    """Type a ``-p`` value the way papermill does (True/False/None, int, float, else the string), and read a JSON
+    list or object (``-p tables '["products", "offers"]'``).
+
+    >>> _value("3"), _value("0.5"), _value("None"), _value('["a", "b"]'), _value("sqlite:///x.db")
+    (3, 0.5, None, ['a', 'b'], 'sqlite:///x.db')
+    """
+    if raw[:1] in {"[", "{"}:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
     if raw in {"True", "False", "None"}:
         return {"True": True, "False": False, "None": None}[raw]
     for cast in (int, float):
@@ -30,6 +40,11 @@ def _value(raw: str) -> Any:
         except ValueError:
             pass
     return raw
+
+
+def _interactive() -> bool:
+    """Progress bars only for a person watching: a cron log gets the result lines alone."""
+    return sys.stderr.isatty()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,7 +164,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
             sample_rows=args.sample_rows,
             stats=args.stats,
             timeout_s=args.timeout,
-            progress=sys.stderr.isatty(),
+            progress=_interactive(),
         )
     )
     _print_profile(result, args.json)
@@ -167,7 +182,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 f"--engine {args.engine} needs --db URL.", fix="Pass --db mysql://root@127.0.0.1/shop."
             )
         db = default_demo_url()
-    summary = asyncio.run(build_demo(db, scale=args.scale, seed=args.seed, progress=True))
+    summary = asyncio.run(build_demo(db, scale=args.scale, seed=args.seed, progress=_interactive()))
     if args.json:
         json.dump(
             {"url": summary.url, "rows": summary.rows, "seconds": summary.seconds}, sys.stdout, indent=2
@@ -186,11 +201,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     params = {name: _value(value) for name, value in args.parameter}
     if args.notebook == "all":
-        results = reports.run_all(params or None, out_dir=args.out, progress=True)
+        results = reports.run_all(params or None, out_dir=args.out, progress=_interactive())
     else:
         results = [
             reports.run_notebook(
-                args.notebook, params, out_dir=args.out, with_code=args.with_code, kernel_name=args.kernel
+                args.notebook,
+                params,
+                out_dir=args.out,
+                with_code=args.with_code,
+                kernel_name=args.kernel,
+                progress=_interactive(),
             )
         ]
     for rep in results:

@@ -75,3 +75,38 @@ async def test_profile_json_and_missing_table(tmp_path: Path) -> None:
     )
     assert missing.returncode == 2
     assert "orders" in missing.stderr and "order" in missing.stderr and missing.stdout == ""
+
+
+def test_run_failing_notebook_exits_1_and_leaves_its_report(tmp_path: Path) -> None:
+    notebook = Path(__file__).parent / "fixtures" / "notebooks" / "fails.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-m", "maat_nb.cli", "run", str(notebook), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    html = list(tmp_path.glob("*/fails-*.html"))
+    assert len(html) == 1 and "LookupError" in html[0].read_text(encoding="utf-8")
+    assert (tmp_path / "index.html").exists()
+    assert "LookupError" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_json(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'shop.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "maat_nb.cli", "demo", "--db", db, "--scale", "0.001", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["rows"]["products"] > 0 and sum(doc["rows"].values()) > 500
+    refused = subprocess.run(
+        [sys.executable, "-m", "maat_nb.cli", "demo", "--engine", "postgresql"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2 and "--db" in refused.stderr

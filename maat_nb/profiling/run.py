@@ -72,6 +72,8 @@ async def profile(
         raise ConfigError(f"Unknown stats mode {stats!r}.", fix="Use auto, exact, sampled or catalog.")
     if sample_rows < 1:
         raise ConfigError(f"sample_rows must be positive, not {sample_rows}.", fix="Pass e.g. 100000.")
+    if isinstance(tables, str):  # one name given where a list was meant
+        tables = [tables]
     target = resolve(db)
     started = time.perf_counter()
     async with open_engine(target) as engine, read_only(engine, timeout_s=timeout_s) as conn:
