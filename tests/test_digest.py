@@ -17,7 +17,7 @@ from maat_nb.querylog.digest import DigestBuilder
 from maat_nb.querylog.events import QueryEvent
 from maat_nb.querylog.nplusone import NPlusOneDetector
 
-_LIT = re.compile(r"'[^']*'|\b\d+\b")
+_LIT = re.compile(r"'[^']*'|\$\d+|%s|%\(\w+\)s|\b\d+\b")
 
 
 def simple_fp(sql: str) -> str:

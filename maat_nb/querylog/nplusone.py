@@ -139,7 +139,12 @@ class NPlusOneDetector:
             if len(variants) < 2:
                 continue  # the very same statement again and again: a retry loop or polling, not N+1
             first = idx[0]
-            parent = burst.fps[first - 1] if first > 0 and burst.fps[first - 1] != child else None
+            # the parent: the nearest earlier statement that is not itself repeated (children of the same
+            # parent interleave: brand lookup, ratings query, brand lookup, ...)
+            back = first - 1
+            while back >= 0 and counts[burst.fps[back]] >= self.min_repeats:
+                back -= 1
+            parent = burst.fps[back] if back >= 0 else None
             if parent is None or n < self.min_ratio * counts[parent]:
                 continue  # no parent in this burst, or the parent repeats as often: ordinary traffic
             pat = self._patterns.setdefault((parent, child), _Pattern())
@@ -148,7 +153,7 @@ class NPlusOneDetector:
             pat.seconds += sum(burst.events[i].duration_s or 0.0 for i in idx)
             pat.sessions.add(session)
             if pat.parent_example is None:
-                pat.parent_example = burst.events[first - 1].sql
+                pat.parent_example = burst.events[back].sql
             if not pat.child_example:
                 pat.child_example = burst.events[first].sql
 
