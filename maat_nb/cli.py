@@ -11,6 +11,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from maat_nb.errors import MaatError
@@ -103,6 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--scale", type=float, default=0.05, help="1.0 is about 1 million rows (default 0.05)")
     d.add_argument("--seed", type=int, default=42)
+    d.add_argument(
+        "--workload",
+        type=int,
+        default=300,
+        metavar="PAGES",
+        help="then run this many page views of the shop's workload, captured as a query log (default 300; 0: skip)",
+    )
+    d.add_argument(
+        "--workload-log",
+        metavar="PATH",
+        help="where to write it (default: workload.jsonl beside the SQLite file)",
+    )
     d.add_argument("--json", action="store_true", help="print the row counts as JSON")
 
     r = sub.add_parser(
@@ -171,8 +184,20 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workload_path(db: str) -> Path:
+    """Beside the SQLite file; for a server, in the kit's folder, named after the database."""
+    from maat_nb.demo import default_demo_path
+    from maat_nb.engines import resolve
+
+    target = resolve(db)
+    if target.dialect == "sqlite" and target.url.database:
+        return Path(target.url.database).with_name("workload.jsonl")
+    return default_demo_path().with_name(f"workload-{target.database}.jsonl")
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from maat_nb.demo import build_demo, default_demo_url
+    from maat_nb.demo.workload import record_workload
     from maat_nb.errors import ConfigError
 
     db = args.db
@@ -183,16 +208,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
         db = default_demo_url()
     summary = asyncio.run(build_demo(db, scale=args.scale, seed=args.seed, progress=_interactive()))
+    log_path, statements = None, 0
+    if args.workload > 0:
+        log_path = Path(args.workload_log) if args.workload_log else _workload_path(db)
+        _, statements = asyncio.run(record_workload(db, log_path, pages=args.workload, seed=args.seed))
     if args.json:
-        json.dump(
-            {"url": summary.url, "rows": summary.rows, "seconds": summary.seconds}, sys.stdout, indent=2
-        )
+        doc = {
+            "url": summary.url,
+            "rows": summary.rows,
+            "seconds": summary.seconds,
+            "workload_log": str(log_path) if log_path else None,
+            "statements": statements,
+        }
+        json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         total = sum(summary.rows.values())
         print(
             f"demo shop at {summary.url}: {total:,} rows in {len(summary.rows)} tables, {summary.seconds:.1f} s"
         )
+        if log_path:
+            print(f"workload: {args.workload} page views, {statements:,} statements captured in {log_path}")
     return 0
 
 

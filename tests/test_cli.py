@@ -103,6 +103,7 @@ def test_demo_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["rows"]["products"] > 0 and sum(doc["rows"].values()) > 500
+    assert doc["workload_log"] == str(tmp_path / "workload.jsonl") and doc["statements"] > 300
     refused = subprocess.run(
         [sys.executable, "-m", "maat_nb.cli", "demo", "--engine", "postgresql"],
         capture_output=True,

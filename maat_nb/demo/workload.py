@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -162,3 +163,24 @@ async def run_workload(
             await PAGES[name](session, keys, rng)
         done[name] += 1
     return WorkloadSummary(done, time.perf_counter() - started)
+
+
+async def record_workload(
+    db: str, path: str | Path, *, pages: int = 300, seed: int = 1
+) -> tuple[WorkloadSummary, int]:
+    """Run the workload against the demo at ``db`` with a SQLAlchemy capture, and write the capture log to ``path``.
+
+    Returns the page counts and the number of statements written.
+    """
+    from maat_nb.engines import create_engine
+    from maat_nb.querylog.capture import capture
+    from maat_nb.querylog.parsers.capture_jsonl import write_capture
+
+    engine = create_engine(db)
+    try:
+        async with capture(engine) as log:
+            summary = await run_workload(engine, pages=pages, seed=seed)
+    finally:
+        await engine.dispose()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return summary, write_capture(log.events, path)
