@@ -114,9 +114,57 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--workload-log",
         metavar="PATH",
-        help="where to write it (default: workload.jsonl beside the SQLite file)",
+        help="where to write it (default: workload.jsonl beside the SQLite file; for a server, "
+        "workload-<db>.log in the kit's folder)",
+    )
+    d.add_argument(
+        "--workload-capture",
+        action="store_true",
+        help="on PostgreSQL/MariaDB, record a capture instead of switching the server's statement log on "
+        "for the run (that needs a local server and a superuser)",
     )
     d.add_argument("--json", action="store_true", help="print the row counts as JSON")
+
+    g = sub.add_parser(
+        "digest",
+        help="Digest query logs: one row per query class, N+1 patterns.",
+        description="Read MySQL/MariaDB slow logs, PostgreSQL stderr/csv/json logs or capture logs (plain, "
+        ".gz, .bz2, .xz, or - for stdin), group statements by fingerprint and report each class's count, "
+        "times, rows and tables, and the N+1 patterns found.",
+        epilog="Several files merge into one digest. The format is detected per file from its first lines.",
+    )
+    g.add_argument(
+        "logs",
+        nargs="+",
+        metavar="LOG",
+        help="log file(s); - reads standard input; or one database URL to read pg_stat_statements "
+        "(PostgreSQL) or performance_schema (MariaDB/MySQL) live, read-only",
+    )
+    g.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "mysql-slow", "pg-stderr", "pg-csv", "pg-json", "capture"],
+        help="log format (default: detected per file)",
+    )
+    g.add_argument(
+        "--log-line-prefix",
+        metavar="PREFIX",
+        help="the PostgreSQL server's log_line_prefix (default: detected from the first lines)",
+    )
+    g.add_argument("--top", type=int, default=20, metavar="N", help="classes to show (default 20; 0: all)")
+    g.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for big plain files (default: the cores; used when --no-n-plus-one)",
+    )
+    g.add_argument(
+        "--no-n-plus-one",
+        action="store_true",
+        help="skip N+1 detection (which needs the events in order, so one process per file)",
+    )
+    g.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     r = sub.add_parser(
         "run",
@@ -184,6 +232,89 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_digest(result: Any, top: int | None) -> None:
+    d = result.digest
+    span = f"{d.start} .. {d.end}" if d.start else "no timestamps"
+    print(
+        f"{d.events:,} statements in {len(d.classes):,} classes, {d.total_s:,.3f} s in total ({span}); "
+        f"{d.bad_records:,} bad records"
+    )
+    for f in result.files:
+        rate = f" ({f.mb_per_s:,.1f} MB/s)" if f.mb_per_s else ""
+        print(f"  {f.path}: {f.format}, {f.lines:,} lines, {f.events:,} statements, {f.bad:,} bad{rate}")
+    print()
+    print(
+        f"{'rank':>4} {'id':16} {'time %':>6} {'total s':>9} {'count':>8} {'mean ms':>9} {'p95 ms':>9}  fingerprint"
+    )
+    for rank, c in enumerate(d.classes[:top], 1):
+        text = " ".join(c.fingerprint.split())
+        text = text if len(text) <= 90 else text[:89] + "…"
+        print(
+            f"{rank:>4} {c.id:16} {100 * c.share:>6.1f} {c.total_s:>9.3f} {c.count:>8,} "
+            f"{c.mean_s * 1e3:>9.3f} {c.p95_s * 1e3:>9.3f}  {text}"
+        )
+    if len(d.classes) > (top or len(d.classes)):
+        print(f"     ... {len(d.classes) - (top or 0):,} more classes (--top 0 shows all)")
+    if result.n_plus_one:
+        print(f"\n{len(result.n_plus_one)} N+1 pattern(s)")
+        for p in result.n_plus_one:
+            print(
+                f"- {p.child_executions:,} executions of [{' '.join(p.child.split())[:80]}] after "
+                f"[{' '.join((p.parent or '').split())[:60]}] in {p.occurrences:,} bursts, "
+                f"{p.child_seconds:.3f} s\n    fix ({p.relationship}): {p.fix}"
+            )
+    for sample in d.bad_samples[:5]:
+        print(f"bad record {sample.source}: {sample.reason}: {sample.sample[:80]!r}")
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    from maat_nb.errors import ConfigError
+    from maat_nb.querylog.frames import to_json
+
+    live = [a for a in args.logs if "://" in a or a.startswith("env:")]
+    if live:
+        if len(args.logs) > 1:
+            raise ConfigError(
+                "digest reads either log files or one database URL, not both.",
+                fix="Run one maat-nb digest for the URL and one for the log files.",
+            )
+        from maat_nb.querylog.live import read_statement_stats
+        from maat_nb.querylog.read import LogDigest
+
+        stats = asyncio.run(read_statement_stats(live[0]))
+        result = LogDigest(
+            stats.digest, (), (), (), (f"source: {stats.source} at {stats.target}", *stats.notes)
+        )
+    else:
+        result = _digest_files(args)
+    top = args.top or None
+    if args.json:
+        doc = to_json(result, top)
+        doc["notes"] = list(result.notes)
+        json.dump(doc, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        _print_digest(result, top)
+        for note in result.notes:
+            print(f"note: {note}")
+    for warning in result.warnings:
+        print(f"maat-nb digest: warning: {warning}", file=sys.stderr)
+    return 1 if result.digest.events == 0 else 0
+
+
+def _digest_files(args: argparse.Namespace) -> Any:
+    from maat_nb.querylog.read import default_jobs, digest_logs
+
+    return digest_logs(
+        args.logs,
+        format=args.format,
+        log_line_prefix=args.log_line_prefix,
+        n_plus_one=not args.no_n_plus_one,
+        jobs=args.jobs or default_jobs(),
+        progress=_interactive(),
+    )
+
+
 def _workload_path(db: str) -> Path:
     """Beside the SQLite file; for a server, in the kit's folder, named after the database."""
     from maat_nb.demo import default_demo_path
@@ -192,12 +323,14 @@ def _workload_path(db: str) -> Path:
     target = resolve(db)
     if target.dialect == "sqlite" and target.url.database:
         return Path(target.url.database).with_name("workload.jsonl")
-    return default_demo_path().with_name(f"workload-{target.database}.jsonl")
+    return default_demo_path().with_name(f"workload-{target.database}.log")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from maat_nb.demo import build_demo, default_demo_url
+    from maat_nb.demo.serverlog import record_server_log
     from maat_nb.demo.workload import record_workload
+    from maat_nb.engines import resolve
     from maat_nb.errors import ConfigError
 
     db = args.db
@@ -211,7 +344,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     log_path, statements = None, 0
     if args.workload > 0:
         log_path = Path(args.workload_log) if args.workload_log else _workload_path(db)
-        _, statements = asyncio.run(record_workload(db, log_path, pages=args.workload, seed=args.seed))
+        if resolve(db).dialect == "sqlite" or args.workload_capture:
+            _, statements = asyncio.run(record_workload(db, log_path, pages=args.workload, seed=args.seed))
+        else:
+            asyncio.run(record_server_log(db, log_path, pages=args.workload, seed=args.seed))
+            statements = -1  # the server's log holds them; count with maat-nb digest
     if args.json:
         doc = {
             "url": summary.url,
@@ -227,8 +364,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(
             f"demo shop at {summary.url}: {total:,} rows in {len(summary.rows)} tables, {summary.seconds:.1f} s"
         )
-        if log_path:
+        if log_path and statements >= 0:
             print(f"workload: {args.workload} page views, {statements:,} statements captured in {log_path}")
+        elif log_path:
+            print(f"workload: {args.workload} page views, logged by the server into {log_path}")
     return 0
 
 
@@ -255,7 +394,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if all(rep.status == "ok" for rep in results) else 1
 
 
-COMMANDS = {"profile": _cmd_profile, "demo": _cmd_demo, "run": _cmd_run}
+COMMANDS = {"profile": _cmd_profile, "demo": _cmd_demo, "digest": _cmd_digest, "run": _cmd_run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from maat_nb.profiling.model import Profile
+from maat_nb.querylog.read import LogDigest
 
 
 def setup_notebook() -> None:
@@ -91,5 +92,62 @@ def show_findings(profile: Profile) -> Any:
         .set_properties(subset=["detail"], **{"text-align": "left"})
         .set_properties(
             subset=["fix"], **{"white-space": "pre-wrap", "font-family": "monospace", "text-align": "left"}
+        )
+    )
+
+
+def digest_summary(result: LogDigest) -> Markdown:
+    """What the logs hold: statements, classes, time span, the costliest class, bad records and warnings."""
+    d = result.digest
+    span = (d.end - d.start).total_seconds() if d.start is not None and d.end is not None else None
+    files = ", ".join(f"`{f.path}` ({f.format}, {f.events:,} statements)" for f in result.files)
+    lines = [
+        f"**{d.events:,} statements** in **{len(d.classes):,} query classes**, {d.total_s:,.3f} s of execution "
+        f"time" + (f" over {span:,.0f} s ({d.events / span:,.1f} statements/s)" if span else ""),
+        "",
+        f"- read: {files}",
+        f"- time range: {d.start} .. {d.end}" if d.start else "- the logs carry no timestamps",
+    ]
+    if d.classes:
+        top = d.classes[0]
+        lines.append(
+            f"- the costliest class takes {100 * top.share:.1f} % of the time: `{' '.join(top.fingerprint.split())[:160]}`"
+        )
+    lines.append(f"- {len(result.n_plus_one)} N+1 pattern(s) found")
+    lines.append(f"- {d.bad_records:,} bad records (counted and skipped)")
+    lines += [f"- **warning:** {w}" for w in result.warnings]
+    return Markdown("\n".join(lines))
+
+
+def show_n_plus_one(result: LogDigest) -> Any:
+    """The N+1 patterns as a table with the SQLAlchemy fix for each, or a sentence when there are none."""
+    from maat_nb.querylog.frames import n_plus_one_frame
+
+    frame = n_plus_one_frame(result)
+    if frame.empty:
+        return Markdown("No N+1 pattern: no session ran one query per row of an earlier result.")
+    return (
+        frame.style.hide(axis="index")
+        .format({"child_seconds": "{:.3f}"})
+        .set_properties(subset=["parent", "child"], **{"font-family": "monospace", "text-align": "left"})
+        .set_properties(subset=["fix"], **{"white-space": "pre-wrap", "text-align": "left"})
+    )
+
+
+def show_examples(result: LogDigest, top: int = 10) -> Any:
+    """The slowest execution of each top class, with its logged parameters put in: ready to EXPLAIN."""
+    import pandas as pd
+
+    rows = [
+        {"id": c.id, "max_ms": c.max_s * 1e3, "example": c.example, "logged at": c.example_source}
+        for c in result.digest.classes[:top]
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "max_ms", "example", "logged at"])
+    return (
+        frame.style.hide(axis="index")
+        .format({"max_ms": "{:,.3f}"})
+        .set_properties(
+            subset=["example"],
+            **{"white-space": "pre-wrap", "font-family": "monospace", "text-align": "left"},
         )
     )

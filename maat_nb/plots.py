@@ -6,9 +6,12 @@ would suppress inline figures in a notebook), and Jupyter displays a returned Fi
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.figure import Figure
 
 from maat_nb.profiling.model import ColumnProfile, Profile
+from maat_nb.querylog.digest import Digest
 
 MAX_BARS = 25
 
@@ -114,5 +117,75 @@ def plot_distributions(profile: Profile, columns: list[str] | None = None) -> Fi
         if hist:
             ax.set_xticks([0, len(counts) - 1], [str(hist[0][0])[:10], str(hist[-1][1])[:10]])
         ax.set_title(f"{label} ({col.top_source})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+# ---- query-log digests -------------------------------------------------------------------------------------------
+
+
+def _label(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plot_time_share(digest: Digest, top: int = 10) -> Figure:
+    """Share of total execution time per query class (top ``top``, the rest as one bar)."""
+    classes = digest.classes[:top]
+    rest = sum(c.share for c in digest.classes[top:])
+    names = [f"{c.id[:6]} {_label(c.fingerprint)}" for c in classes] + (
+        ["(all other classes)"] if rest else []
+    )
+    shares = [100 * c.share for c in classes] + ([100 * rest] if rest else [])
+    fig = Figure(figsize=(10, 0.35 * max(len(names), 3) + 1.2))
+    ax = fig.subplots()
+    ax.barh(names[::-1], shares[::-1], color="tab:blue")
+    for y, value in enumerate(shares[::-1]):
+        ax.text(value, y, f" {value:.1f} %", va="center", fontsize=8)
+    ax.set_xlabel("% of total execution time")
+    ax.set_title(f"Where the time goes: {digest.total_s:,.2f} s in {digest.events:,} statements")
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latency(digest: Digest, top: int = 6) -> Figure:
+    """Latency distribution (log scale) of the classes with the most total time: executions per duration bin."""
+    fig = Figure(figsize=(10, 4.5))
+    ax = fig.subplots()
+    for c in digest.classes[:top]:
+        if not c.latency:
+            continue
+        xs = [max(upper, 1e-6) for upper, _ in c.latency]
+        ys = [n for _, n in c.latency]
+        ax.step(xs, ys, where="pre", label=f"{c.id[:6]} p95 {c.p95_s * 1e3:,.2f} ms")
+    ax.set_xscale("log")
+    ax.set_xlabel("duration (s, log scale)")
+    ax.set_ylabel("executions")
+    ax.set_title("Latency distribution of the costliest classes")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_load(digest: Digest) -> Figure:
+    """Statements per second and seconds spent per minute, over the time the log covers."""
+    fig = Figure(figsize=(10, 3.8))
+    ax = fig.subplots()
+    if not digest.load:
+        ax.set_title("Load over time (the log has no timestamps)")
+        return fig
+    minutes: Any = [m for m, _, _ in digest.load]
+    ax.plot(minutes, [n / 60 for _, n, _ in digest.load], color="tab:blue", label="statements/s")
+    ax.set_ylabel("statements per second")
+    ax2 = ax.twinx()
+    ax2.plot(
+        minutes, [s for _, _, s in digest.load], color="tab:red", alpha=0.7, label="seconds spent per minute"
+    )
+    ax2.set_ylabel("seconds spent per minute")
+    ax.set_title("Load over time (per minute)")
+    fig.autofmt_xdate()
+    fig.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig

@@ -183,4 +183,4 @@ async def record_workload(
     finally:
         await engine.dispose()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return summary, write_capture(log.events, path)
+    return summary, write_capture(log.events, path, dialect=log.dialect)

@@ -75,6 +75,7 @@ class CaptureLog:
     """The statements recorded so far (in execution order)."""
 
     events: list[QueryEvent] = field(default_factory=list)
+    dialect: str | None = None  # the engine's: sqlite, postgresql or mysql (MariaDB too)
     _sessions: dict[int, str] = field(default_factory=dict)
 
     def session_of(self, dbapi_connection: Any) -> str:
@@ -88,13 +89,14 @@ class CaptureLog:
         """The digest of the captured statements (see :mod:`maat_nb.querylog.digest`)."""
         from maat_nb.querylog.digest import DigestBuilder
 
-        return DigestBuilder().add_all(self.events).result()
+        return DigestBuilder(dialect=self.dialect).add_all(self.events).result()
 
 
 @contextmanager
 def capture_sync(engine: Engine, log: CaptureLog | None = None) -> Iterator[CaptureLog]:
     """Record every statement executed through ``engine`` (a sync Engine) while the block runs."""
     log = log or CaptureLog()
+    log.dialect = engine.dialect.name
     database = engine.url.database
     user = engine.url.username
     host = engine.url.host

@@ -7,6 +7,7 @@ first/last seen take the extremes, and the slowest example wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ class QueryClass:
     users: tuple[tuple[str, int], ...]
     hosts: tuple[tuple[str, int], ...]
     share: float
+    latency: tuple[tuple[float, int], ...] = ()  # (upper bound in s, executions), quarter-decade bins
 
     @property
     def examined_per_sent(self) -> float | None:
@@ -171,13 +173,20 @@ class DigestBuilder:
     """Accumulates events into classes; ``add`` events, ``merge`` other builders, then ``result()``."""
 
     def __init__(
-        self, fingerprint: Fingerprinter | None = None, class_id: Callable[[str], str] | None = None
+        self,
+        fingerprint: Fingerprinter | None = None,
+        class_id: Callable[[str], str] | None = None,
+        *,
+        dialect: str | None = None,
     ) -> None:
+        """Use ``fingerprint``/``class_id`` if given, else :mod:`maat_nb.querylog.fingerprint`'s for ``dialect``
+        (``mysql``, ``postgresql``, ``sqlite`` or None: it decides what a double-quoted word is)."""
         if fingerprint is None or class_id is None:
             from maat_nb.querylog import fingerprint as fp
 
-            fingerprint = fingerprint or fp.fingerprint
+            fingerprint = fingerprint or functools.partial(fp.fingerprint, dialect=dialect)
             class_id = class_id or fp.class_id
+        self.dialect = dialect
         self._fingerprint = fingerprint
         self._class_id = class_id
         self._classes: dict[str, _Acc] = {}
@@ -239,7 +248,7 @@ class DigestBuilder:
         if tables_of is None:
             from maat_nb.querylog.fingerprint import tables_of as default_tables_of
 
-            tables_of = default_tables_of
+            tables_of = functools.partial(default_tables_of, dialect=self.dialect)
         total = sum(a.total for a in self._classes.values())
         classes = []
         for acc in sorted(self._classes.values(), key=lambda a: (-a.total, -a.count, a.fingerprint)):
@@ -270,6 +279,7 @@ class DigestBuilder:
                     users=tuple(acc.users.most_common(TOP_VALUES)),
                     hosts=tuple(acc.hosts.most_common(TOP_VALUES)),
                     share=acc.total / total if total else 0.0,
+                    latency=acc.hist.bins(),
                 )
             )
         firsts = [c.first_seen for c in classes if c.first_seen is not None]

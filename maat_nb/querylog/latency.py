@@ -59,3 +59,21 @@ class LatencyHistogram:
             if seen >= rank:
                 return GROWTH ** (k + 0.5)
         return GROWTH ** (max(self.buckets) + 0.5)
+
+    def bins(self, per_decade: int = 4) -> tuple[tuple[float, int], ...]:
+        """Coarse bins for plotting: ``(upper bound in seconds, count)`` per 1/``per_decade`` decade, ascending.
+
+        >>> h = LatencyHistogram()
+        >>> for s in (0.0012, 0.0013, 0.5):
+        ...     h.add(s)
+        >>> [(round(u, 4), n) for u, n in h.bins()]
+        [(0.0018, 2), (0.5623, 1)]
+        """
+        out: Counter[int] = Counter()
+        for k, n in self.buckets.items():
+            mid = (k + 0.5) * _LOG_G / math.log(10)  # log10 of the bucket's middle
+            out[math.floor(mid * per_decade) + 1] += n
+        result = [(10 ** (b / per_decade), n) for b, n in sorted(out.items())]
+        if self.zeros:
+            result.insert(0, (FLOOR_S, self.zeros))
+        return tuple(result)

@@ -1,7 +1,7 @@
 """N+1 detection: one "parent" query followed, in the same session, by many executions of one "child" class.
 
 The stream of each session (MySQL thread, PostgreSQL backend, capture connection) is cut into bursts at pauses
-longer than ``gap_s``. Inside a burst, a class executed at least ``min_repeats`` times with at least two different
+longer than ``gap_s``. Inside a burst, a read (SELECT) class executed at least ``min_repeats`` times with at least two different
 literal values, and at least ``min_ratio`` times as often as the class that ran just before its first execution
 (its parent, which must be in the same burst), is an N+1: the application fetched a list, then one row at a time. A pooled connection serving many
 requests repeats its queries too, but about once per request, so the ratio to the parent keeps it out.
@@ -20,7 +20,9 @@ from datetime import datetime
 
 from maat_nb.querylog.events import QueryEvent
 
-MAX_BURST = 5_000  # events held per session at most; a longer burst is judged in pieces
+MAX_BURST = 5_000
+_READS = ("select", "with", "(select")  # a child is a read: a write per row (a migration stamping versions, a
+# loop of UPDATEs) is batching advice of another kind, not an N+1 of relationship loading  # events held per session at most; a longer burst is judged in pieces
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class NPlusOneDetector:
     def _judge(self, session: str, burst: _Burst) -> None:
         counts = Counter(burst.fps)
         for child, n in counts.items():
-            if n < self.min_repeats:
+            if n < self.min_repeats or not child.startswith(_READS):
                 continue
             idx = [i for i, fp in enumerate(burst.fps) if fp == child]
             variants = {(burst.events[i].sql, burst.events[i].params) for i in idx[:50]}

@@ -46,11 +46,18 @@ def event_to_json(event: QueryEvent) -> str:
     return json.dumps(doc, ensure_ascii=False)
 
 
-def write_capture(events: Iterable[QueryEvent], path: str | Path) -> int:
-    """Write events to a capture log file; returns how many were written."""
+def write_capture(events: Iterable[QueryEvent], path: str | Path, *, dialect: str | None = None) -> int:
+    """Write events to a capture log file; returns how many were written.
+
+    ``dialect`` (the engine's: ``sqlite``, ``postgresql``, ``mysql``) goes into the header line: it tells the
+    fingerprint whether a double-quoted word is a name or a string.
+    """
     n = 0
+    header: dict[str, Any] = {HEADER_KEY: 1, "written": datetime.now().astimezone().isoformat()}
+    if dialect:
+        header["dialect"] = dialect
     with open(path, "w", encoding="utf-8") as out:
-        out.write(json.dumps({HEADER_KEY: 1, "written": datetime.now().astimezone().isoformat()}) + "\n")
+        out.write(json.dumps(header) + "\n")
         for event in events:
             out.write(event_to_json(event) + "\n")
             n += 1
@@ -62,6 +69,17 @@ def sniff_capture(first_lines: list[str]) -> bool:
     return (
         bool(first_lines) and first_lines[0].lstrip().startswith("{") and f'"{HEADER_KEY}"' in first_lines[0]
     )
+
+
+def capture_dialect(first_lines: list[str]) -> str | None:
+    """The dialect named in a capture log's header line, if any."""
+    if not sniff_capture(first_lines):
+        return None
+    try:
+        value = json.loads(first_lines[0]).get("dialect")
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def parse_capture(
