@@ -53,3 +53,41 @@ async def test_profile_notebook_renders_on_each_engine(
         if file.is_file():
             data = file.read_bytes()
             assert PASSWORD.encode() not in data and b"N0t-In-Any-Report%25" not in data, file
+
+
+@pytest.mark.notebook
+async def test_plan_indexes_notebook_renders_the_digest_and_the_n_plus_one(tmp_path: Path) -> None:
+    import asyncio
+
+    from maat_nb.demo.workload import record_workload
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    await build_demo(url, scale=0.003, seed=4, progress=False)
+    log = tmp_path / "workload.jsonl"
+    await record_workload(url, log, pages=120, seed=4)
+    out = tmp_path / "reports"
+    report = await asyncio.to_thread(
+        reports.run_notebook, "plan_indexes", {"db": url, "log": [str(log)], "top": 5}, out_dir=out, progress=False
+    )
+    assert report.status == "ok", report.error
+    html = Path(report.html_path).read_text(encoding="utf-8")
+    assert "query classes" in html and "N+1" in html
+    assert "selectinload" in html and "joinedload" in html  # both N+1 fixes of the demo's N+1 page
+    assert html.count("data:image/png") >= 3  # time share, latency, load
+
+
+@pytest.mark.notebook
+async def test_plan_indexes_notebook_reports_a_bad_log_clearly(tmp_path: Path) -> None:
+    import asyncio
+
+    bad = tmp_path / "diary.txt"
+    bad.write_text("Dear diary, the database was slow today.\n")
+    from maat_nb.errors import ReportError
+
+    with pytest.raises(ReportError) as failed:
+        await asyncio.to_thread(
+            reports.run_notebook, "plan_indexes", {"log": [str(bad)]}, out_dir=tmp_path / "reports", progress=False
+        )
+    assert "FormatError" in str(failed.value)
+    html = Path(failed.value.html).read_text(encoding="utf-8")
+    assert "FormatError" in html and "Dear diary" in html  # the error is in the report, with what was seen

@@ -345,7 +345,8 @@ def _label(path: str) -> str:
 # ---- parallel reading of one big plain file -------------------------------------------------------------------
 
 _BOUNDARY: dict[str, Callable[[bytes], bool]] = {
-    "mysql-slow": lambda line: line.startswith((b"# Time:", b"# User@Host:")),
+    # at a Time line the next event's time is known; the database is known again at the next Schema/use line
+    "mysql-slow": lambda line: line.startswith(b"# Time:"),
     "capture": lambda line: line.startswith(b"{"),
     "pg-json": lambda line: line.startswith(b"{"),
 }
