@@ -183,3 +183,25 @@ def test_no_n_plus_one_in_ordinary_traffic() -> None:
     assert detect(polling) == ()
     # lookups spread over separate pages, a few per page, stay below the threshold
     assert detect(page("3", T0, 3) + page("3", T0 + timedelta(seconds=5), 3)) == ()
+
+
+def test_n_plus_one_memory_stays_bounded_over_many_short_sessions() -> None:
+    """A log of 30,000 short-lived connections (one page each): quiet sessions are judged and dropped as the
+    log goes on, and the N+1 pages among them are still all found."""
+    from maat_nb.querylog import nplusone
+
+    det = NPlusOneDetector()
+    peak = 0
+    for i in range(30_000):
+        start = T0 + timedelta(seconds=i * 0.01)
+        events = (
+            page(f"s{i}", start, 6)
+            if i % 10 == 0
+            else [QueryEvent("SELECT * FROM users WHERE id = 7", 0.001, start, session=f"s{i}")]
+        )
+        for e in events:
+            det.add(e, simple_fp(e.sql))
+        peak = max(peak, len(det._bursts))
+    found = det.result()
+    assert peak <= nplusone.SWEEP_EVERY + 200  # not one burst per session ever seen
+    assert len(found) == 1 and found[0].occurrences == 3_000 and found[0].child_executions == 18_000

@@ -19,6 +19,9 @@ from maat_nb.querylog.latency import LatencyHistogram
 
 Fingerprinter = Callable[[str], str]
 TOP_VALUES = 5
+FP_CACHE = (
+    50_000  # statement texts whose fingerprint is remembered (identical texts are common with placeholders)
+)
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,9 @@ class DigestBuilder:
         fp = self._fp_cache.get(event.sql)
         if fp is None:
             fp = self._fingerprint(event.sql)
-            if len(self._fp_cache) < 100_000 and len(event.sql) < 2_000:
+            if len(event.sql) < 2_000:
+                if len(self._fp_cache) >= FP_CACHE:
+                    self._fp_cache.clear()  # bounded memory; the hot statements come back within a few events
                 self._fp_cache[event.sql] = fp
         acc = self._classes.get(fp)
         if acc is None:

@@ -81,6 +81,19 @@ def advise(child_fingerprint: str) -> tuple[str, str]:
     )
 
 
+SWEEP_EVERY = 20_000
+
+
+def _seconds(a: datetime, b: datetime) -> float:
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return (a - b).total_seconds()
+
+
+def _later(a: datetime, b: datetime) -> bool:
+    return _seconds(a, b) > 0
+
+
 @dataclass
 class _Burst:
     last_ts: datetime | None = None
@@ -107,6 +120,8 @@ class NPlusOneDetector:
         self.gap_s = gap_s
         self._bursts: dict[str, _Burst] = {}
         self._patterns: dict[tuple[str, str], _Pattern] = {}
+        self._seen = 0
+        self._latest: datetime | None = None
 
     def add(self, event: QueryEvent, fingerprint: str) -> None:
         """Feed one event (in log order) with its fingerprint."""
@@ -121,7 +136,7 @@ class NPlusOneDetector:
             or (
                 event.ts is not None
                 and burst.last_ts is not None
-                and abs((event.ts - burst.last_ts).total_seconds()) > self.gap_s
+                and abs(_seconds(event.ts, burst.last_ts)) > self.gap_s
             )
         ):
             self._judge(key, burst)
@@ -130,6 +145,23 @@ class NPlusOneDetector:
         burst.events.append(event)
         if event.ts is not None:
             burst.last_ts = event.ts
+            if self._latest is None or _later(event.ts, self._latest):
+                self._latest = event.ts
+        self._seen += 1
+        if self._seen % SWEEP_EVERY == 0:
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Judge and drop the bursts of sessions that have been quiet for longer than the gap (memory stays
+        bounded on logs of millions of short-lived connections)."""
+        latest = self._latest
+        if latest is None:
+            return
+        for key, burst in list(self._bursts.items()):
+            if burst.last_ts is not None and _seconds(latest, burst.last_ts) > self.gap_s:
+                if burst.events:
+                    self._judge(key, burst)
+                del self._bursts[key]
 
     def _judge(self, session: str, burst: _Burst) -> None:
         counts = Counter(burst.fps)
