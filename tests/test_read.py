@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maat_nb.cli import main
 from maat_nb.demo import build_demo
@@ -235,3 +237,36 @@ def test_head_and_detection_of_corpus_formats() -> None:
 def test_iter_events_streams_one_file(capture_log: Path) -> None:
     n = sum(1 for _ in iter_events(capture_log))
     assert n == digest_logs(capture_log).digest.events
+
+
+_CAPTURE_LINES = st.one_of(
+    st.text(max_size=80),
+    st.just('{"maat_capture": 1}'),
+    st.builds(lambda s, d: json.dumps({"sql": s, "duration_s": d}), st.text(max_size=40), st.floats(0, 10)),
+    st.builds(lambda v: json.dumps({"sql": v}), st.one_of(st.integers(), st.none(), st.lists(st.integers()))),
+    st.just('{"sql": "SELECT 1", "ts": "not a time"}'),
+)
+
+
+@given(st.lists(_CAPTURE_LINES, max_size=30))
+def test_capture_parser_never_raises_and_counts(lines: list[str]) -> None:
+    stats = ParseStats()
+    events = list(parse_capture([line + "\n" for line in lines], stats=stats))
+    assert stats.events == len(events)
+    assert stats.lines == len(lines)
+    assert len(events) + stats.bad <= len(lines)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_digest_or_a_format_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.log"
+    path.write_bytes(data)
+    try:
+        result = digest_logs(path)
+    except FormatError as err:
+        assert "Saw:" in str(err)
+    else:
+        assert result.digest.events == sum(c.count for c in result.digest.classes)
+        if result.digest.events == 0:
+            assert result.warnings  # never a silent empty result
