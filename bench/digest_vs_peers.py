@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _scratch import scratch_database  # noqa: E402
+from _scratch import scratch_database
 
-from maat_nb.demo import build_demo  # noqa: E402
-from maat_nb.demo.serverlog import record_server_log  # noqa: E402
+from maat_nb.demo import build_demo
+from maat_nb.demo.serverlog import record_server_log
 
 MAAT = [sys.executable, "-m", "maat_nb.cli"]
 

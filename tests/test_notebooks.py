@@ -67,7 +67,11 @@ async def test_plan_indexes_notebook_renders_the_digest_and_the_n_plus_one(tmp_p
     await record_workload(url, log, pages=120, seed=4)
     out = tmp_path / "reports"
     report = await asyncio.to_thread(
-        reports.run_notebook, "plan_indexes", {"db": url, "log": [str(log)], "top": 5}, out_dir=out, progress=False
+        reports.run_notebook,
+        "plan_indexes",
+        {"db": url, "log": [str(log)], "top": 5},
+        out_dir=out,
+        progress=False,
     )
     assert report.status == "ok", report.error
     html = Path(report.html_path).read_text(encoding="utf-8")
@@ -86,7 +90,11 @@ async def test_plan_indexes_notebook_reports_a_bad_log_clearly(tmp_path: Path) -
 
     with pytest.raises(ReportError) as failed:
         await asyncio.to_thread(
-            reports.run_notebook, "plan_indexes", {"log": [str(bad)]}, out_dir=tmp_path / "reports", progress=False
+            reports.run_notebook,
+            "plan_indexes",
+            {"log": [str(bad)]},
+            out_dir=tmp_path / "reports",
+            progress=False,
         )
     assert "FormatError" in str(failed.value)
     html = Path(failed.value.html).read_text(encoding="utf-8")
