@@ -157,12 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         metavar="N",
-        help="worker processes for big plain files (default: the cores; used when --no-n-plus-one)",
+        help="worker processes for plain files over 64 MB, split at record boundaries (default: the cores)",
     )
     g.add_argument(
         "--no-n-plus-one",
         action="store_true",
-        help="skip N+1 detection (which needs the events in order, so one process per file)",
+        help="skip N+1 detection",
     )
     g.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 

@@ -270,3 +270,21 @@ def test_any_bytes_give_a_digest_or_a_format_error(tmp_path: Path, data: bytes) 
         assert result.digest.events == sum(c.count for c in result.digest.classes)
         if result.digest.events == 0:
             assert result.warnings  # never a silent empty result
+
+
+def test_worker_processes_find_the_same_n_plus_one(
+    capture_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = capture_log.read_text().splitlines(True)
+    big = tmp_path / "big.jsonl"
+    big.write_text(lines[0] + "".join(lines[1:]) * 3)
+    monkeypatch.setattr(readmod, "SPLIT_BYTES", 10_000)
+    serial = digest_logs(big, jobs=1)
+    parallel = digest_logs(big, jobs=2)
+    assert {c.id: c.count for c in parallel.digest.classes} == {c.id: c.count for c in serial.digest.classes}
+    assert {(p.relationship, p.child) for p in parallel.n_plus_one} == {
+        (p.relationship, p.child) for p in serial.n_plus_one
+    }
+    for p in parallel.n_plus_one:
+        (s,) = [q for q in serial.n_plus_one if q.child == p.child]
+        assert abs(p.child_executions - s.child_executions) <= 0.1 * s.child_executions  # a cut burst at most

@@ -91,7 +91,10 @@ def _seconds(a: datetime, b: datetime) -> float:
 
 
 def _later(a: datetime, b: datetime) -> bool:
-    return _seconds(a, b) > 0
+    try:
+        return a > b
+    except TypeError:  # one naive, one aware: compare the wall clocks
+        return a.replace(tzinfo=None) > b.replace(tzinfo=None)
 
 
 @dataclass
@@ -145,7 +148,8 @@ class NPlusOneDetector:
         burst.events.append(event)
         if event.ts is not None:
             burst.last_ts = event.ts
-            if self._latest is None or _later(event.ts, self._latest):
+            latest = self._latest
+            if latest is None or (event.ts is not latest and _later(event.ts, latest)):
                 self._latest = event.ts
         self._seen += 1
         if self._seen % SWEEP_EVERY == 0:
@@ -191,12 +195,33 @@ class NPlusOneDetector:
             if not pat.child_example:
                 pat.child_example = burst.events[first].sql
 
-    def result(self) -> tuple[NPlusOne, ...]:
-        """Judge the bursts still open and return every pattern, most child time first."""
+    def flush(self) -> None:
+        """Judge every burst still open (the end of the input)."""
         for key, burst in list(self._bursts.items()):
             if burst.events:
                 self._judge(key, burst)
         self._bursts.clear()
+
+    def merge(self, other: NPlusOneDetector) -> NPlusOneDetector:
+        """Add the patterns another detector found (another part of the same log, read by another process).
+
+        A burst cut in two at the boundary between the parts is judged as two; sessions seen in both parts
+        count once.
+        """
+        other.flush()
+        for key, theirs in other._patterns.items():
+            mine = self._patterns.setdefault(key, _Pattern())
+            mine.occurrences += theirs.occurrences
+            mine.executions += theirs.executions
+            mine.seconds += theirs.seconds
+            mine.sessions |= theirs.sessions
+            mine.parent_example = mine.parent_example or theirs.parent_example
+            mine.child_example = mine.child_example or theirs.child_example
+        return self
+
+    def result(self) -> tuple[NPlusOne, ...]:
+        """Judge the bursts still open and return every pattern, most child time first."""
+        self.flush()
         out = []
         for (parent, child), pat in self._patterns.items():
             relationship, fix = advise(child)

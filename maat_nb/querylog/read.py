@@ -11,7 +11,7 @@ although it has lines is never a silent empty report: the result carries a warni
 bad, a prefix that does not match, no statement lines), and the CLI exits 1 on it.
 
 Plain files bigger than :data:`SPLIT_BYTES` are split at record boundaries and read by ``jobs`` worker processes;
-their partial digests merge exactly.
+their partial digests merge exactly (N+1 findings too, but for a burst cut at a boundary).
 """
 
 from __future__ import annotations
@@ -315,8 +315,8 @@ def _read_one(
         options, chosen_prefix = _options(fmt, prefix, first)
         dialect = _dialect(fmt, first)
         size = size_of(path)
-        if jobs > 1 and detector is None and size and size >= SPLIT_BYTES and is_plain(path):
-            builder, stats = _read_parallel(path, fmt, options, dialect, jobs, size, progress)
+        if jobs > 1 and size and size >= SPLIT_BYTES and is_plain(path):
+            builder, stats = _read_parallel(path, fmt, options, dialect, jobs, size, progress, detector)
         else:
             builder = DigestBuilder(dialect=dialect)
             stats = ParseStats()
@@ -349,6 +349,7 @@ _BOUNDARY: dict[str, Callable[[bytes], bool]] = {
     "mysql-slow": lambda line: line.startswith(b"# Time:"),
     "capture": lambda line: line.startswith(b"{"),
     "pg-json": lambda line: line.startswith(b"{"),
+    "pg-csv": lambda line: line[:1].isdigit() and b',"LOG","00000","duration: ' in line,
 }
 
 
@@ -385,18 +386,21 @@ def _chunk_bounds(path: str, fmt: str, size: int, jobs: int) -> list[tuple[int, 
 
 
 def _read_chunk(
-    path: str, fmt_name: str, options: dict[str, Any], dialect: str | None, start: int, end: int
-) -> DigestBuilder:
+    path: str, fmt_name: str, options: dict[str, Any], dialect: str | None, start: int, end: int, detect: bool
+) -> tuple[DigestBuilder, NPlusOneDetector | None]:
     fmt = FORMATS[fmt_name]
     stats = ParseStats()
     builder = DigestBuilder(dialect=dialect)
+    detector = NPlusOneDetector() if detect else None
     with open(path, "rb") as raw:
         raw.seek(start)
         limited = io.BufferedReader(_Window(raw, end - start), buffer_size=1 << 20)
         text = io.TextIOWrapper(limited, encoding="utf-8", errors="replace")
-        _feed(_parser(fmt)(text, source=_label(path), stats=stats, **options), builder, None)
+        _feed(_parser(fmt)(text, source=_label(path), stats=stats, **options), builder, detector)
     builder.add_stats(stats)
-    return builder
+    if detector is not None:
+        detector.flush()
+    return builder, detector
 
 
 class _Window(io.RawIOBase):
@@ -426,15 +430,22 @@ def _read_parallel(
     jobs: int,
     size: int,
     progress: _Progress,
+    detector: NPlusOneDetector | None,
 ) -> tuple[DigestBuilder, ParseStats]:
     from concurrent.futures import ProcessPoolExecutor
 
     bounds = _chunk_bounds(path, fmt.name, size, jobs)
     merged = DigestBuilder(dialect=dialect)
+    detect = detector is not None
     with ProcessPoolExecutor(max_workers=len(bounds)) as pool:
-        futures = [pool.submit(_read_chunk, path, fmt.name, options, dialect, a, b) for a, b in bounds]
+        futures = [
+            pool.submit(_read_chunk, path, fmt.name, options, dialect, a, b, detect) for a, b in bounds
+        ]
         for (a, b), fut in zip(bounds, futures, strict=True):
-            merged.merge(fut.result())
+            part, found = fut.result()
+            merged.merge(part)
+            if detector is not None and found is not None:
+                detector.merge(found)
             progress.update(b - a)
     stats = merged.stats
     merged.stats = ParseStats()
@@ -462,8 +473,8 @@ def digest_logs(
         paths: Log files, plain or gzip/bzip2/xz compressed; several files merge into one digest.
         format: ``auto`` (per file, from its first lines) or one of :data:`FORMATS`.
         log_line_prefix: The server's ``log_line_prefix`` for PostgreSQL stderr logs (detected when None).
-        n_plus_one: Look for N+1 patterns (needs the events in order; a file read by several worker processes is
-            read serially when this is on).
+        n_plus_one: Look for N+1 patterns (each worker process looks in its part; a burst cut at a part
+            boundary is judged as two).
         jobs: Worker processes for big plain files (see :func:`default_jobs`).
         progress: Show a progress bar on stderr.
 
