@@ -30,7 +30,7 @@ from maat_nb.errors import ConfigError
 from maat_nb.querylog.digest import Digest, DigestBuilder
 from maat_nb.querylog.events import ParseStats, QueryEvent
 from maat_nb.querylog.nplusone import NPlusOne, NPlusOneDetector
-from maat_nb.querylog.sources import STDIN, head, is_plain, open_text, size_of
+from maat_nb.querylog.sources import STDIN, guarded, head, is_plain, open_text, size_of
 
 SPLIT_BYTES = 64 * 1024 * 1024
 HEAD_LINES = 50
@@ -321,7 +321,10 @@ def _read_one(
             builder = DigestBuilder(dialect=dialect)
             stats = ParseStats()
             events = _parser(fmt)(
-                _counted(lines, text, progress, size), source=_label(path), stats=stats, **options
+                guarded(_counted(lines, text, progress, size), path, stats),
+                source=_label(path),
+                stats=stats,
+                **options,
             )
             _feed(events, builder, detector)
     builder.add_stats(stats)

@@ -12,12 +12,14 @@ import io
 import lzma
 import os
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from maat_nb.errors import NotFoundError
+from maat_nb.errors import ConfigError, NotFoundError
+from maat_nb.querylog.events import ParseStats
 
 STDIN = "-"
 _MAGIC = {
@@ -98,16 +100,45 @@ def open_text(path: str | Path) -> Iterator[IO[str]]:
         text.close()
 
 
+# What a damaged compressed file raises part-way through (truncated download, disk error).
+DAMAGED = (EOFError, OSError, lzma.LZMAError, zlib.error)
+
+
 def head(path: str | Path, lines: int = 50, max_bytes: int = 256 * 1024) -> list[str]:
-    """The first ``lines`` lines of a log (each cut at ``max_bytes``), for format detection. Not for stdin."""
+    """The first ``lines`` lines of a log (each cut at ``max_bytes``), for format detection. Not for stdin.
+
+    Raises:
+        ConfigError: a compressed file is damaged before its first line.
+    """
     out: list[str] = []
     with open_text(path) as text:
-        for _ in range(lines):
-            line = text.readline(max_bytes)
-            if not line:
-                break
-            out.append(line)
+        try:
+            for _ in range(lines):
+                line = text.readline(max_bytes)
+                if not line:
+                    break
+                out.append(line)
+        except DAMAGED as exc:
+            if not out:
+                raise ConfigError(
+                    f"Cannot read {str(path)!r}: the {compression(path) or 'file'} data is damaged ({exc}).",
+                    fix="Check the file (gzip -t / bzip2 -t / xz -t) or fetch it again.",
+                ) from exc
     return out
+
+
+def guarded(lines: Iterable[str], path: str | Path, stats: ParseStats) -> Iterator[str]:
+    """Pass lines through; a damaged compressed stream ends the file as one bad record instead of an exception
+    (everything read before the damage is kept)."""
+    try:
+        yield from lines
+    except DAMAGED as exc:
+        stats.add_bad(
+            f"{Path(str(path)).name}:{stats.lines + 1}",
+            f"damaged {compression(path) if str(path) != STDIN else 'input'} data, the rest of the file is "
+            f"unreadable: {exc}",
+            "",
+        )
 
 
 def size_of(path: str | Path) -> int | None:
