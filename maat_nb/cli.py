@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         metavar="N",
-        help="worker processes for plain files over 64 MB, split at record boundaries (default: the cores)",
+        help="worker processes for plain files over 16 MB, split at record boundaries (default: the cores)",
     )
     g.add_argument(
         "--no-n-plus-one",

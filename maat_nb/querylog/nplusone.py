@@ -90,13 +90,6 @@ def _seconds(a: datetime, b: datetime) -> float:
     return (a - b).total_seconds()
 
 
-def _later(a: datetime, b: datetime) -> bool:
-    try:
-        return a > b
-    except TypeError:  # one naive, one aware: compare the wall clocks
-        return a.replace(tzinfo=None) > b.replace(tzinfo=None)
-
-
 @dataclass
 class _Burst:
     last_ts: datetime | None = None
@@ -148,9 +141,7 @@ class NPlusOneDetector:
         burst.events.append(event)
         if event.ts is not None:
             burst.last_ts = event.ts
-            latest = self._latest
-            if latest is None or (event.ts is not latest and _later(event.ts, latest)):
-                self._latest = event.ts
+            self._latest = event.ts  # "now": logs run forward (a concatenation may jump back; abs() below)
         self._seen += 1
         if self._seen % SWEEP_EVERY == 0:
             self._sweep()
@@ -162,7 +153,7 @@ class NPlusOneDetector:
         if latest is None:
             return
         for key, burst in list(self._bursts.items()):
-            if burst.last_ts is not None and _seconds(latest, burst.last_ts) > self.gap_s:
+            if burst.last_ts is not None and abs(_seconds(latest, burst.last_ts)) > self.gap_s:
                 if burst.events:
                     self._judge(key, burst)
                 del self._bursts[key]

@@ -30,9 +30,9 @@ from maat_nb.errors import ConfigError
 from maat_nb.querylog.digest import Digest, DigestBuilder
 from maat_nb.querylog.events import ParseStats, QueryEvent
 from maat_nb.querylog.nplusone import NPlusOne, NPlusOneDetector
-from maat_nb.querylog.sources import STDIN, guarded, head, is_plain, open_text, size_of
+from maat_nb.querylog.sources import DAMAGED, STDIN, damaged, head, is_plain, open_text, size_of
 
-SPLIT_BYTES = 64 * 1024 * 1024
+SPLIT_BYTES = 16 * 1024 * 1024
 HEAD_LINES = 50
 
 
@@ -260,11 +260,14 @@ class _Progress:
             self.bar.close()
 
 
-def _counted(lines: Iterable[str], text: IO[str], progress: _Progress, size: int | None) -> Iterator[str]:
-    """Pass lines through, telling the progress bar how far into the file we are every 64k lines."""
+def _counted(lines: Iterable[str], text: IO[str], progress: _Progress, size: int | None) -> Iterable[str]:
+    """The lines, telling the progress bar (if any) how far into the file we are every 64k lines."""
     if progress.bar is None:
-        yield from lines
-        return
+        return lines  # no layer in the hot loop
+    return _counting(lines, text, progress, size)
+
+
+def _counting(lines: Iterable[str], text: IO[str], progress: _Progress, size: int | None) -> Iterator[str]:
     raw: Any = getattr(text, "buffer", None)
     last = 0
     for i, line in enumerate(lines):
@@ -321,12 +324,12 @@ def _read_one(
             builder = DigestBuilder(dialect=dialect)
             stats = ParseStats()
             events = _parser(fmt)(
-                guarded(_counted(lines, text, progress, size), path, stats),
-                source=_label(path),
-                stats=stats,
-                **options,
+                _counted(lines, text, progress, size), source=_label(path), stats=stats, **options
             )
-            _feed(events, builder, detector)
+            try:
+                _feed(events, builder, detector)
+            except DAMAGED as exc:  # a damaged compressed stream: keep what was read, count the damage
+                damaged(path, stats, exc)
     builder.add_stats(stats)
     report = FileReport(
         path,

@@ -13,7 +13,7 @@ import lzma
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -127,18 +127,14 @@ def head(path: str | Path, lines: int = 50, max_bytes: int = 256 * 1024) -> list
     return out
 
 
-def guarded(lines: Iterable[str], path: str | Path, stats: ParseStats) -> Iterator[str]:
-    """Pass lines through; a damaged compressed stream ends the file as one bad record instead of an exception
-    (everything read before the damage is kept)."""
-    try:
-        yield from lines
-    except DAMAGED as exc:
-        stats.add_bad(
-            f"{Path(str(path)).name}:{stats.lines + 1}",
-            f"damaged {compression(path) if str(path) != STDIN else 'input'} data, the rest of the file is "
-            f"unreadable: {exc}",
-            "",
-        )
+def damaged(path: str | Path, stats: ParseStats, exc: BaseException) -> None:
+    """Count a damaged compressed stream as one bad record: the rest of the file cannot be read."""
+    kind = compression(path) if str(path) != STDIN else None
+    stats.add_bad(
+        f"{Path(str(path)).name}:{stats.lines + 1}",
+        f"damaged {kind or 'input'} data, the rest of the file is unreadable: {exc}",
+        "",
+    )
 
 
 def size_of(path: str | Path) -> int | None:
