@@ -233,6 +233,8 @@ def _cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _print_digest(result: Any, top: int | None) -> None:
+    from maat_nb.querylog.frames import short_fingerprint
+
     d = result.digest
     span = f"{d.start} .. {d.end}" if d.start else "no timestamps"
     print(
@@ -247,8 +249,7 @@ def _print_digest(result: Any, top: int | None) -> None:
         f"{'rank':>4} {'id':16} {'time %':>6} {'total s':>9} {'count':>8} {'mean ms':>9} {'p95 ms':>9}  fingerprint"
     )
     for rank, c in enumerate(d.classes[:top], 1):
-        text = " ".join(c.fingerprint.split())
-        text = text if len(text) <= 90 else text[:89] + "…"
+        text = short_fingerprint(c.fingerprint, 90)
         print(
             f"{rank:>4} {c.id:16} {100 * c.share:>6.1f} {c.total_s:>9.3f} {c.count:>8,} "
             f"{c.mean_s * 1e3:>9.3f} {c.p95_s * 1e3:>9.3f}  {text}"
@@ -259,8 +260,8 @@ def _print_digest(result: Any, top: int | None) -> None:
         print(f"\n{len(result.n_plus_one)} N+1 pattern(s)")
         for p in result.n_plus_one:
             print(
-                f"- {p.child_executions:,} executions of [{' '.join(p.child.split())[:80]}] after "
-                f"[{' '.join((p.parent or '').split())[:60]}] in {p.occurrences:,} bursts, "
+                f"- {p.child_executions:,} executions of [{short_fingerprint(p.child, 80)}] after "
+                f"[{short_fingerprint(p.parent or '', 70)}] in {p.occurrences:,} bursts, "
                 f"{p.child_seconds:.3f} s\n    fix ({p.relationship}): {p.fix}"
             )
     for sample in d.bad_samples[:5]:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from maat_nb.profiling.model import ColumnProfile, Profile
 from maat_nb.querylog.digest import Digest
+from maat_nb.querylog.frames import short_fingerprint
 
 MAX_BARS = 25
 
@@ -124,16 +125,11 @@ def plot_distributions(profile: Profile, columns: list[str] | None = None) -> Fi
 # ---- query-log digests -------------------------------------------------------------------------------------------
 
 
-def _label(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def plot_time_share(digest: Digest, top: int = 10) -> Figure:
     """Share of total execution time per query class (top ``top``, the rest as one bar)."""
     classes = digest.classes[:top]
     rest = sum(c.share for c in digest.classes[top:])
-    names = [f"{c.id[:6]} {_label(c.fingerprint)}" for c in classes] + (
+    names = [f"{c.id[:6]} {short_fingerprint(c.fingerprint, 70)}" for c in classes] + (
         ["(all other classes)"] if rest else []
     )
     shares = [100 * c.share for c in classes] + ([100 * rest] if rest else [])

@@ -16,36 +16,48 @@ def _iso(ts: datetime | None) -> str | None:
     return ts.isoformat() if ts is not None else None
 
 
-def _short(text: str, width: int) -> str:
+def short_fingerprint(text: str, width: int) -> str:
+    """A fingerprint fit for a table cell: a long select list folded, so the FROM/WHERE that tell classes apart
+    stay visible.
+
+    >>> short_fingerprint("select p.id, p.name, p.slug, p.price from p where p.slug = ? limit ?", 60)
+    'select p.id, … (4 columns) from p where p.slug = ? limit ?'
+    """
     text = " ".join(text.split())
+    if len(text) > width and text.startswith("select ") and " from " in text:
+        cols, rest = text[7:].split(" from ", 1)
+        if len(cols) > 30 and "(" not in cols:
+            parts = cols.split(", ")
+            text = f"select {parts[0]}, … ({len(parts)} columns) from {rest}"
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def classes_frame(digest: Digest | LogDigest, top: int | None = None, *, width: int = 100) -> pd.DataFrame:
-    """One row per query class, most total time first: count, times (s), rows, tables and the fingerprint."""
+def classes_frame(digest: Digest | LogDigest, top: int | None = None, *, width: int = 120) -> pd.DataFrame:
+    """One row per query class, most total time first: share of time (%), count, times, rows, tables and the
+    fingerprint (long select lists folded)."""
     d = digest.digest if isinstance(digest, LogDigest) else digest
     rows = [
         {
             "id": c.id,
-            "share": c.share,
-            "total_s": c.total_s,
+            "time_pct": round(100 * c.share, 1),
+            "total_s": round(c.total_s, 4),
             "count": c.count,
-            "mean_ms": c.mean_s * 1e3,
-            "p95_ms": c.p95_s * 1e3,
-            "p99_ms": c.p99_s * 1e3,
-            "max_ms": c.max_s * 1e3,
-            "lock_s": c.lock_s,
+            "mean_ms": round(c.mean_s * 1e3, 3),
+            "p95_ms": round(c.p95_s * 1e3, 3),
+            "p99_ms": round(c.p99_s * 1e3, 3),
+            "max_ms": round(c.max_s * 1e3, 3),
+            "lock_s": round(c.lock_s, 4),
             "rows_sent": c.rows_sent,
             "rows_examined": c.rows_examined,
-            "examined_per_sent": c.examined_per_sent,
+            "examined_per_sent": round(c.examined_per_sent, 1) if c.examined_per_sent is not None else None,
             "tables": ", ".join(c.tables),
-            "fingerprint": _short(c.fingerprint, width),
+            "fingerprint": short_fingerprint(c.fingerprint, width),
         }
         for c in d.classes[:top]
     ]
     columns = [
         "id",
-        "share",
+        "time_pct",
         "total_s",
         "count",
         "mean_ms",
@@ -69,8 +81,8 @@ def n_plus_one_frame(result: LogDigest | tuple[NPlusOne, ...], *, width: int = 9
     return pd.DataFrame(
         [
             {
-                "parent": _short(p.parent, width),
-                "child": _short(p.child, width),
+                "parent": short_fingerprint(p.parent, width),
+                "child": short_fingerprint(p.child, width),
                 "occurrences": p.occurrences,
                 "child_executions": p.child_executions,
                 "child_seconds": p.child_seconds,
