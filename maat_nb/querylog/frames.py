@@ -20,8 +20,8 @@ def short_fingerprint(text: str, width: int) -> str:
     """A fingerprint fit for a table cell: a long select list folded, so the FROM/WHERE that tell classes apart
     stay visible.
 
-    >>> short_fingerprint("select p.id, p.name, p.slug, p.price from p where p.slug = ? limit ?", 60)
-    'select p.id, … (4 columns) from p where p.slug = ? limit ?'
+    >>> short_fingerprint("select p.id, p.name, p.slug, p.price, p.stock from p where p.slug = ? limit ?", 60)
+    'select p.id, … (5 columns) from p where p.slug = ? limit ?'
     """
     text = " ".join(text.split())
     if len(text) > width and text.startswith("select ") and " from " in text:
