@@ -293,3 +293,62 @@ def test_live_source_refuses_clearly_where_it_is_off() -> None:
         pytest.skip("performance_schema is on here")
     with pytest.raises(ConfigError, match="performance_schema is off"):
         asyncio.run(attempt())
+
+
+def test_performance_schema_live_agrees_with_the_capture() -> None:
+    """A private MariaDB with performance_schema on (it only switches on at start): the digest table, read live
+    and read-only, gives every class the application ran with its exact count."""
+    from tests.private_mariadb import available, private_mariadb
+
+    if not available():
+        require_server("mariadb")
+        pytest.skip("MariaDB server binaries not found")
+    from maat_nb.demo.workload import run_workload
+    from maat_nb.querylog.capture import capture
+    from maat_nb.querylog.digest import DigestBuilder
+    from maat_nb.querylog.live import read_statement_stats
+
+    with private_mariadb() as server:
+
+        async def run() -> tuple:
+            admin = create_engine(server, isolation_level="AUTOCOMMIT")
+            async with admin.connect() as conn:
+                await conn.execute(text("CREATE DATABASE shop"))
+            await admin.dispose()
+            db = server.replace("/mysql", "/shop")
+            await build_demo(db, scale=0.01, seed=14, progress=False)
+            admin = create_engine(db, isolation_level="AUTOCOMMIT")
+            async with admin.connect() as conn:
+                await conn.execute(text("TRUNCATE performance_schema.events_statements_summary_by_digest"))
+            await admin.dispose()
+            engine = create_engine(db)
+            async with capture(engine) as log:
+                await run_workload(engine, pages=120, seed=14)
+            await engine.dispose()
+            truth = DigestBuilder(dialect=log.dialect).add_all(log.events).result()
+            return truth, await read_statement_stats(db)
+
+        truth, live = asyncio.run(run())
+    calls = {c.id: c.count for c in live.digest.classes}
+    assert live.source == "performance_schema"
+    for cls in truth.classes:
+        assert calls.get(cls.id) == cls.count, (cls.fingerprint, calls.get(cls.id), cls.count)
+    slowest = live.digest.classes[0]
+    assert slowest.total_s > 0 and slowest.max_s >= slowest.mean_s and slowest.tables
+
+
+def test_cli_digest_of_a_url_reads_live_and_refuses_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    require_server("postgresql")
+    from maat_nb.cli import main
+    from tests.conftest import SERVER_URLS
+
+    # the shared server has no pg_stat_statements loaded: the message says how to get it
+    url = asyncio.run(create_database("postgresql"))
+    try:
+        code = main(["digest", url])
+    finally:
+        asyncio.run(drop_database(url))
+    err = capsys.readouterr().err
+    assert code == 2 and "pg_stat_statements" in err and "shared_preload_libraries" in err
+    assert main(["digest", SERVER_URLS["postgresql"], "some.log"]) == 2
+    assert "either log files or one database URL" in capsys.readouterr().err

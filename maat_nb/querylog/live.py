@@ -13,6 +13,7 @@ a log digest. The views keep no percentiles: median/p95/p99 are estimated from m
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,18 @@ FROM performance_schema.events_statements_summary_by_digest
 WHERE COUNT_STAR > 0 AND DIGEST_TEXT IS NOT NULL
 """
 PICO = 1e-12
+# performance_schema abbreviates value lists in DIGEST_TEXT: `IN (...)`, `LIMIT ?, ...`, `VALUES (...)`
+_PS_LIST = re.compile(r"\(\s*\.\.\.\s*\)")
+_PS_TAIL = re.compile(r"\?\s*,\s*\.\.\.")
+
+
+def _unabbreviate(digest_text: str) -> str:
+    """Turn performance_schema's ``...`` lists back into placeholders, so the kit's fingerprint reads them.
+
+    >>> _unabbreviate("SELECT * FROM `t` WHERE `a` IN (...) LIMIT ?, ...")
+    'SELECT * FROM `t` WHERE `a` IN (?) LIMIT ?, ?'
+    """
+    return _PS_TAIL.sub("?, ?", _PS_LIST.sub("(?)", digest_text))
 
 
 @dataclass(frozen=True)
@@ -187,7 +200,7 @@ async def _my_rows(conn: Any, target: Target) -> list[_Row]:
     result = await conn.execute(text(_MY_SQL))
     return [
         _Row(
-            query=q,
+            query=_unabbreviate(q),
             calls=int(calls),
             total_s=int(total) * PICO,
             min_s=int(mn) * PICO,
