@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 # Names are imported on first use (PEP 562): `maat-nb digest` or a worker process does not pay for pandas and
 # matplotlib, which only the notebook helpers need.
 _EXPORTS = {
+    "show_migration_advice": "maat_nb.notebook",
+    "migration_summary": "maat_nb.notebook",
+    "plot_migration_times": "maat_nb.plots",
+    "forecast_frame": "maat_nb.migrations.frames",
+    "steps_frame": "maat_nb.migrations.frames",
+    "BenchResult": "maat_nb.migrations.runner",
+    "bench_migrations": "maat_nb.migrations.runner",
     "Catalog": "maat_nb.catalog",
     "ConfigError": "maat_nb.errors",
     "ConnectError": "maat_nb.errors",
@@ -119,6 +126,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BenchResult",
     "Catalog",
     "ConfigError",
     "ConnectError",
@@ -135,6 +143,7 @@ __all__ = [
     "Target",
     "UrlError",
     "__version__",
+    "bench_migrations",
     "capture",
     "classes_frame",
     "columns_frame",
@@ -143,16 +152,19 @@ __all__ = [
     "digest_summary",
     "files_frame",
     "findings_frame",
+    "forecast_frame",
     "indexes_frame",
     "lint",
     "load_frame",
     "mask_url",
+    "migration_summary",
     "n_plus_one_frame",
     "open_engine",
     "plot_distributions",
     "plot_index_sizes",
     "plot_latency",
     "plot_load",
+    "plot_migration_times",
     "plot_null_fractions",
     "plot_sizes",
     "plot_time_share",
@@ -164,7 +176,9 @@ __all__ = [
     "setup_notebook",
     "show_examples",
     "show_findings",
+    "show_migration_advice",
     "show_n_plus_one",
+    "steps_frame",
     "tables_frame",
     "to_json",
 ]

@@ -166,6 +166,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
+    b = sub.add_parser(
+        "bench-migrations",
+        help="Time every Alembic revision up and down at several sizes, on scratch databases.",
+        description="Apply each revision of an Alembic project up, down and up again on scratch databases "
+        "(maat_scratch_*, created on DB's server and dropped afterwards) seeded at each scale; time every "
+        "statement, check that no data is lost, probe rewrites/locks (PostgreSQL), ALTER algorithms "
+        "(MariaDB) and table recreation (SQLite), and forecast production times.",
+        epilog=EPILOG + " For SQLite any sqlite:// URL will do: scratch files go to a temporary folder.",
+    )
+    b.add_argument("db", metavar="DB", help="server URL or env:NAME (the database in it is not touched)")
+    b.add_argument("--alembic-ini", required=True, metavar="PATH", help="the project's alembic.ini")
+    b.add_argument(
+        "--scales",
+        default="1000,10000,100000",
+        metavar="N,N,...",
+        help="rows per table to seed before each revision (default 1000,10000,100000)",
+    )
+    b.add_argument("--repeats", type=int, default=1, metavar="N", help="down/up cycles per revision (median)")
+    prod = b.add_mutually_exclusive_group()
+    prod.add_argument(
+        "--production-rows", type=int, metavar="N", help="forecast each step for N rows per table"
+    )
+    prod.add_argument(
+        "--production-db",
+        metavar="URL",
+        help="read production row counts from this database (read-only, catalog estimates)",
+    )
+    b.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
     r = sub.add_parser(
         "run",
         help="Render a notebook into a dated HTML report.",
@@ -395,7 +424,57 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if all(rep.status == "ok" for rep in results) else 1
 
 
-COMMANDS = {"profile": _cmd_profile, "demo": _cmd_demo, "digest": _cmd_digest, "run": _cmd_run}
+def _cmd_bench_migrations(args: argparse.Namespace) -> int:
+    from maat_nb.errors import ConfigError
+    from maat_nb.migrations.frames import steps_frame, to_json
+    from maat_nb.migrations.runner import bench_migrations, production_row_counts
+
+    try:
+        scales = [int(x) for x in args.scales.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(
+            f"--scales {args.scales!r} is not a list of row counts.", fix="Use e.g. 1000,10000."
+        ) from None
+    if not scales or min(scales) < 0:
+        raise ConfigError(
+            "--scales needs at least one row count >= 0.", fix="Use e.g. --scales 1000,10000,100000."
+        )
+    production: Any = args.production_rows
+    if args.production_db:
+        production = asyncio.run(production_row_counts(args.production_db))
+    result = asyncio.run(
+        bench_migrations(
+            args.db, args.alembic_ini, scales=scales, repeats=args.repeats, production_rows=production
+        )
+    )
+    if args.json:
+        json.dump(to_json(result), sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        import pandas as pd
+
+        frame = steps_frame(result).drop(columns=["engine", "advice"])
+        print(
+            f"{result.engine} at {result.server}: {len(result.revisions)} revisions x {len(scales)} scales, "
+            f"{result.seconds:.1f} s"
+        )
+        with pd.option_context("display.width", 220, "display.max_columns", 20, "display.max_colwidth", 60):
+            print(frame.to_string(index=False))
+        for f in result.forecast:
+            print(f"forecast {f.revision} {f.direction}: {f.summary}")
+        failed = [s for s in result.steps if not s.ok]
+        for s in failed:
+            print(f"FAILED {s.revision} {s.direction} at {s.rows:,} rows: {s.error}")
+    return 0 if result.ok else 1
+
+
+COMMANDS = {
+    "profile": _cmd_profile,
+    "demo": _cmd_demo,
+    "digest": _cmd_digest,
+    "bench-migrations": _cmd_bench_migrations,
+    "run": _cmd_run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

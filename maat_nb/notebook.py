@@ -151,3 +151,62 @@ def show_examples(result: LogDigest, top: int = 10) -> Any:
             **{"white-space": "pre-wrap", "font-family": "monospace", "text-align": "left"},
         )
     )
+
+
+def migration_summary(results: Any) -> Markdown:
+    """Per engine: revisions, scales, failures, data loss, the round trip and the slowest step."""
+    import math
+
+    runs = results if isinstance(results, list | tuple) else [results]
+    lines = []
+    for res in runs:
+        failed = [s for s in res.steps if not s.ok]
+        loss = sorted({f"{s.revision} ({s.direction})" for s in res.steps if s.data_loss})
+        timed = [s for s in res.steps if s.ok and not math.isnan(s.seconds)]
+        slow = max(timed, key=lambda s: s.seconds, default=None)
+        lines.append(
+            f"**{res.engine}** ({res.server}): {len(res.revisions)} revisions x scales "
+            f"{', '.join(f'{n:,}' for n in res.scales)} rows, {res.seconds:.1f} s"
+        )
+        lines.append(
+            f"- failed steps: {len(failed)}"
+            + (f" — first: {failed[0].revision} {failed[0].direction}: {failed[0].error}" if failed else "")
+        )
+        lines.append(f"- data loss: {', '.join(loss) if loss else 'none'}")
+        lines.append(
+            f"- round trip (up, down, up gives the same data): {'ok' if res.roundtrip_ok else 'DIFFERS'}"
+        )
+        if slow is not None:
+            lines.append(
+                f"- slowest step: {slow.revision} {slow.direction} at {slow.rows:,} rows: {slow.seconds:.3f} s"
+            )
+        lines.append("")
+    return Markdown("\n".join(lines))
+
+
+def show_migration_advice(results: Any) -> Any:
+    """The steps that need care (locks, rewrites, COPY, data loss, failures) with the safer way to write them."""
+    from maat_nb.migrations.frames import steps_frame
+
+    frame = steps_frame(results)
+    frame = frame[(frame["advice"] != "") | (~frame["ok"])]
+    frame = frame.drop_duplicates(subset=["engine", "revision", "direction"])
+    if frame.empty:
+        return Markdown("Every step looks harmless: no rewrite, no blocking lock, no COPY, no data loss.")
+    return (
+        frame[
+            [
+                "engine",
+                "revision",
+                "direction",
+                "lock",
+                "algorithm",
+                "rewrites",
+                "data_loss",
+                "error",
+                "advice",
+            ]
+        ]
+        .style.hide(axis="index")
+        .set_properties(subset=["advice", "error"], **{"white-space": "pre-wrap", "text-align": "left"})
+    )

@@ -185,3 +185,46 @@ def plot_load(digest: Digest) -> Figure:
     fig.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# ---- migration benchmarks ------------------------------------------------------------------------------------
+
+
+def plot_migration_times(results: Any, direction: str = "up", top: int = 8) -> Figure:
+    """Time against rows (log-log) per revision, one panel per engine; the fitted forecast curve dashed."""
+    import math
+
+    runs = results if isinstance(results, list | tuple) else [results]
+    fig = Figure(figsize=(10, 4.2 * max(1, len(runs))))
+    axes = fig.subplots(max(1, len(runs)), 1, squeeze=False)[:, 0]
+    for ax, res in zip(axes, runs, strict=False):
+        steps = [s for s in res.steps if s.ok and s.direction == direction and not math.isnan(s.seconds)]
+        by_rev: dict[str, list[tuple[int, float]]] = {}
+        for s in steps:
+            by_rev.setdefault(s.revision, []).append((max(s.rows, 1), max(s.seconds, 1e-6)))
+        ranked = sorted(by_rev, key=lambda r: -max(t for _, t in by_rev[r]))[:top]
+        fits = {(f.revision, f.direction): f.fit for f in res.forecast}
+        for rev in ranked:
+            pts = sorted(by_rev[rev])
+            line = ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=rev[:24])[0]
+            fit = fits.get((rev, direction))
+            if fit is not None:
+                xs = [
+                    pts[0][0] * (10 ** (i / 10)) for i in range(0, 41) if pts[0][0] * (10 ** (i / 10)) <= 1e7
+                ]
+                ax.plot(
+                    xs,
+                    [max(fit.predict(x).seconds, 1e-6) for x in xs],
+                    "--",
+                    color=line.get_color(),
+                    alpha=0.5,
+                )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("rows per table")
+        ax.set_ylabel("seconds")
+        ax.set_title(f"{res.engine}: {direction}grade time per revision (dashed: fitted forecast)")
+        if ranked:
+            ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

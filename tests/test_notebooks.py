@@ -99,3 +99,30 @@ async def test_plan_indexes_notebook_reports_a_bad_log_clearly(tmp_path: Path) -
     assert "FormatError" in str(failed.value)
     html = Path(failed.value.html).read_text(encoding="utf-8")
     assert "FormatError" in html and "Dear diary" in html  # the error is in the report, with what was seen
+
+
+@pytest.mark.notebook
+async def test_migration_benchmark_notebook_renders_engines_side_by_side(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.conftest import SERVER_URLS, require_server
+
+    require_server("postgresql")
+    project = Path(__file__).parent / "fixtures" / "alembic_projects" / "sync_shop" / "alembic.ini"
+    params = {
+        "db": ["sqlite:///scratch.db", SERVER_URLS["postgresql"]],
+        "alembic_ini": str(project),
+        "scales": [30, 120],
+        "production_rows": 100000,
+    }
+    report = await asyncio.to_thread(
+        reports.run_notebook, "migration_benchmark", params, out_dir=tmp_path / "reports", progress=False
+    )
+    assert report.status == "ok", report.error
+    html = Path(report.html_path).read_text(encoding="utf-8")
+    assert "sqlite" in html and "postgresql" in html
+    assert (
+        "ACCESS EXCLUSIVE" in html and "expand/backfill/contract" in html
+    )  # 0003 rewrites items on PostgreSQL
+    assert "destroys data" in html  # 0006 drops the filled note column
+    assert html.count("data:image/png") >= 2
