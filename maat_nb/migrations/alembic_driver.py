@@ -200,7 +200,17 @@ class Driver:
                 fn(self._config(connection), revision)
                 seconds = time.perf_counter() - started
                 statements = list(rec.statements)
+                committed_locks = dict(
+                    rec.locks
+                )  # env.py may commit its own transaction (read at that commit)
             extra = in_transaction(connection) if in_transaction is not None else None
+            if committed_locks:
+                from maat_nb.migrations.probes import merge_locks
+
+                extra = dict(extra or {})
+                locks = dict(extra.get("locks") or {})
+                merge_locks(locks, committed_locks)
+                extra["locks"] = locks
             return seconds, statements, extra
 
         async with engine.connect() as conn:

@@ -27,7 +27,7 @@ def advice(step: StepResult, engine: str) -> str:
     sql = " ".join(s.sql.upper() for s in work_statements(step))
     tips = []
     if engine == "postgresql":
-        if "CREATE INDEX" in sql and "CONCURRENTLY" not in sql:
+        if "CREATE INDEX" in sql and "CONCURRENTLY" not in sql and "SHARE" in step.locks.values():
             tips.append(
                 "CREATE INDEX takes a SHARE lock (writes wait for the whole build): use "
                 "op.create_index(..., postgresql_concurrently=True) inside "

@@ -278,7 +278,9 @@ def _result(
     round_ok: bool | None = None,
     round_diff: Sequence[str] = (),
 ) -> StepResult:
-    locks = dict(info.get("locks") or {})
+    # a table the step created is locked by its creator, but nobody else can be waiting on it yet
+    created = set(getattr(change, "tables_added", ()) or ())
+    locks = {t: m for t, m in dict(info.get("locks") or {}).items() if t not in created}
     algos = [algorithms[s.sql] for s in statements if s.sql in algorithms]
     algorithm = None
     lock = probes.strongest(locks)
