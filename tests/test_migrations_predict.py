@@ -340,3 +340,14 @@ def test_any_positive_input_predicts_a_finite_ordered_range(
     assert f.model in ("constant", "linear", "nlogn")
     (fc,) = forecast([StepTiming("r", "up", (), tuple(points))], round(n))
     assert fc.summary and fc.prediction.low <= fc.prediction.seconds <= fc.prediction.high
+
+
+def test_three_single_measurements_that_grow_steadily_are_not_called_constant() -> None:
+    """A real SQLite batch recreation measured once per scale: the F-test alone has one degree of freedom."""
+    from maat_nb.migrations.predict import fit
+
+    f = fit([1_000, 10_000, 100_000], [0.0133, 0.0787, 0.2532])
+    assert f.model in ("linear", "nlogn")
+    assert f.predict(1_000_000).seconds > 1.0
+    flat = fit([1_000, 10_000, 100_000], [0.011, 0.012, 0.0115])  # noise: stays constant
+    assert flat.model == "constant"

@@ -51,6 +51,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ MIN_SPREAD = 0.02
 NO_DOF_SPREAD = 0.25
 """Relative spread assumed when the fit passes exactly through the points (no residual degrees of freedom)."""
 GROWTH_RATIO = 1.25
+STEADY_RATIO = 3.0  # growth with three single measurements that no F-test can miss
 """Two sizes, one timing each: a line is fitted only if the larger size is at least this much slower."""
 MAX_LOG_WIDTH = 20.0
 MODELS = ("constant", "linear", "nlogn")
@@ -435,7 +437,23 @@ def fit(rows: Sequence[int], seconds: Sequence[float]) -> Fit:
     nlogn = _fit_model("nlogn", n, t, [(0, 1), (1,), (0,)])
     cands = {"constant": const, "linear": lin, "nlogn": nlogn}
     chosen, plausible, criterion = _select(cands, m)
+    if chosen == "constant" and criterion == "F-test" and _grows_steadily(sizes, medians):
+        # three single measurements leave the F-test one degree of freedom: it cannot see growth that is
+        # plain to the eye (each larger size slower, the largest STEADY_RATIO x the smallest over >= 10x rows)
+        growth = [c for c in ("linear", "nlogn") if cands[c].b > 0]
+        if growth:
+            chosen = min(growth, key=lambda c: cands[c].rss)
+            plausible = (chosen, "constant")
+            criterion = "steady growth"
     return _make(cands[chosen], cands, plausible, n, t, sizes, False, "", criterion)
+
+
+def _grows_steadily(sizes: Sequence[float], medians: Sequence[float]) -> bool:
+    """Each larger size took longer, and the largest at least STEADY_RATIO x the smallest, over >= 10x rows."""
+    if len(medians) < 3 or sizes[0] <= 0 or sizes[-1] < 10 * sizes[0]:
+        return False
+    rising = all(b > a for a, b in itertools.pairwise(medians))
+    return rising and medians[-1] >= STEADY_RATIO * medians[0]
 
 
 def _make(
