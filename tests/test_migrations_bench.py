@@ -79,6 +79,8 @@ def test_probes_see_what_each_engine_really_does(sync_result: BenchResult) -> No
         assert widen.rewrites == ("items",)  # int -> bigint rewrites the table
         assert add.rewrites == () and index.rewrites == ()  # nullable ADD COLUMN and CREATE INDEX do not
         assert index.lock == "SHARE"  # CREATE INDEX blocks writes, not reads
+        assert index.size_change.get("items", 0) > 0 and (index.wal_bytes or 0) > 0  # the new index's pages
+        assert widen.wal_bytes and widen.wal_bytes > 8192  # the rewritten table went through the WAL
         assert widen.lock == "ACCESS EXCLUSIVE"
     else:
         assert widen.rewrites == ()

@@ -77,6 +77,7 @@ def steps_frame(result: BenchResult | Sequence[BenchResult]) -> pd.DataFrame:
                     "error": s.error,
                     "statements": len(work_statements(s)),
                     "rewrites": ", ".join(s.rewrites),
+                    "wal_bytes": s.wal_bytes,
                     "lock": s.lock,
                     "algorithm": s.algorithm,
                     "recreated": ", ".join(s.recreated),
@@ -86,7 +87,7 @@ def steps_frame(result: BenchResult | Sequence[BenchResult]) -> pd.DataFrame:
                 }
             )
     columns = [
-        "engine", "revision", "direction", "rows", "seconds", "ok", "error", "statements", "rewrites", "lock",
+        "engine", "revision", "direction", "rows", "seconds", "ok", "error", "statements", "rewrites", "wal_bytes", "lock",
         "algorithm", "recreated", "data_loss", "roundtrip_ok", "advice",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
@@ -147,6 +148,8 @@ def to_json(result: BenchResult) -> dict[str, Any]:
                 "error": s.error,
                 "statements": [{"sql": st.sql[:2000], "seconds": st.seconds} for st in work_statements(s)],
                 "rewrites": list(s.rewrites),
+                "wal_bytes": s.wal_bytes,
+                "size_change": dict(s.size_change),
                 "lock": s.lock,
                 "locks": dict(s.locks),
                 "algorithm": s.algorithm,

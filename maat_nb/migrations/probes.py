@@ -59,6 +59,36 @@ def pg_relfilenodes(connection: Connection) -> dict[str, int]:
     return {str(name): int(node) for name, node in rows}
 
 
+def pg_sizes_and_wal(connection: Connection) -> tuple[str, dict[str, int]]:
+    """The current WAL position and every table's total size (heap, indexes, TOAST) in bytes."""
+    lsn = str(connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar())
+    rows = connection.execute(
+        text(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = current_schema()"
+        )
+    )
+    return lsn, {str(name): int(size) for name, size in rows}
+
+
+def pg_wal_since(connection: Connection, lsn: str) -> int:
+    """WAL bytes written since ``lsn`` (by the whole server: other sessions' writes count too)."""
+    return int(
+        connection.execute(
+            text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), CAST(CAST(:l AS text) AS pg_lsn))"), {"l": lsn}
+        ).scalar()
+        or 0
+    )
+
+
+def size_change(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """Bytes gained (or lost, negative) per table; created and dropped tables count from/to zero."""
+    names = set(before) | set(after)
+    diff = {t: after.get(t, 0) - before.get(t, 0) for t in names}
+    return {t: d for t, d in sorted(diff.items()) if d}
+
+
 def rewritten(before: dict[str, int], after: dict[str, int]) -> tuple[str, ...]:
     """Tables present before and after whose file changed."""
     return tuple(sorted(t for t, node in after.items() if t in before and before[t] != node))

@@ -51,6 +51,8 @@ class StepResult:
     error: str | None
     statements: tuple[Statement, ...]
     rewrites: tuple[str, ...] = ()
+    wal_bytes: int | None = None  # PostgreSQL: WAL written during the step (server-wide)
+    size_change: Mapping[str, int] = field(default_factory=dict)  # PostgreSQL: bytes gained per table
     locks: Mapping[str, str] = field(default_factory=dict)
     lock: str | None = None
     algorithm: str | None = None
@@ -161,6 +163,10 @@ class _Scale:
 
     async def run_step(self, direction: str, target: str) -> tuple[float, list[Statement], dict[str, Any]]:
         before = await self._files()
+        lsn, sizes = "", dict[str, int]()
+        if self.dialect == "postgresql":
+            async with self.engine.connect() as conn:
+                lsn, sizes = await conn.run_sync(probes.pg_sizes_and_wal)
         seconds, statements, extra = await self.driver.step(
             self.engine, direction, target, in_transaction=self._in_tx
         )
@@ -168,6 +174,13 @@ class _Scale:
         if self.dialect == "postgresql":
             after = info.get("files") or await self._files()
             info["rewrites"] = probes.rewritten(before, after)
+            try:  # a probe that fails leaves its figure empty; it never fails the step
+                async with self.engine.connect() as conn:
+                    info["wal_bytes"] = await conn.run_sync(probes.pg_wal_since, lsn)
+                    _, sizes_after = await conn.run_sync(probes.pg_sizes_and_wal)
+                info["size_change"] = probes.size_change(sizes, sizes_after)
+            except Exception:
+                info["wal_bytes"] = None
         return seconds, statements, info
 
 
@@ -297,6 +310,8 @@ def _result(
         error=None,
         statements=tuple(statements),
         rewrites=tuple(info.get("rewrites") or ()),
+        wal_bytes=info.get("wal_bytes"),
+        size_change=dict(info.get("size_change") or {}),
         locks=locks,
         lock=lock,
         algorithm=algorithm,
