@@ -8,10 +8,16 @@ each corpus file, fields named as pt names them, values as pt parsed them (strin
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import gzip
+import io
 import itertools
 import json
 import math
+import re
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maat_nb.querylog.events import ParseStats, QueryEvent
+from maat_nb.querylog.parsers import mysql_slow
 from maat_nb.querylog.parsers.mysql_slow import NO_QUERY, parse_mysql_slow, sniff_mysql_slow
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -693,3 +700,381 @@ def test_fuzz_generated_logs_round_trip(records: list[tuple[str, float, int, str
         assert event.sql == sql.strip()
         assert event.duration_s == pytest.approx(duration, abs=1e-6)
         assert (event.rows_sent, event.db, event.user) == (rows, db_in_effect, "app")
+
+
+# ---- the fast way: whole records of the common shape, made from the text of many lines at once -----------------
+# Its reference is the line-by-line way of the same module (the fast way switched off): for any input, in any form
+# (list, generator, text file in each newline mode, batches cut anywhere), both must give the same events, in the
+# same order, with the same `extra` (key order too), line numbers, bad records and stats.lines.
+
+
+def _key(event: QueryEvent) -> tuple[Any, ...]:
+    return (
+        *(getattr(event, f.name) for f in dataclasses.fields(event)),
+        list(event.extra.items()),
+        type(event),
+    )
+
+
+def _run(lines: Any, stop: int | None = None) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Events (with stats.lines/events/bad as each was yielded) and the final stats; `stop`: close after so many."""
+    stats = ParseStats()
+    out = []
+    parser = parse_mysql_slow(lines, source="f.log", stats=stats)
+    for event in parser:
+        out.append((_key(event), stats.lines, stats.events, stats.bad))
+        if stop is not None and len(out) >= stop:
+            parser.close()
+            break
+    samples = [(b.source, b.reason, b.sample) for b in stats.bad_samples]
+    return out, (stats.events, stats.lines, stats.bad, samples)
+
+
+@contextlib.contextmanager
+def _line_by_line() -> Iterator[None]:
+    """The fast way switched off: every record goes line by line."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(mysql_slow, "_FAST_SCANNER", re.compile(r"(?!)").scanner)
+        yield
+
+
+@contextlib.contextmanager
+def _small_batches(lines: int, chars: int, read: int, window: int) -> Iterator[None]:
+    """Batches (and pieces of text read, lines split from it) cut small: records cross their ends."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(mysql_slow, "_BATCH_LINES", lines)
+        mp.setattr(mysql_slow, "_BATCH_CHARS", chars)
+        mp.setattr(mysql_slow, "_READ_CHARS", read)
+        mp.setattr(mysql_slow, "_WINDOW_CHARS", window)
+        yield
+
+
+def _forms(text: str, folder: Path) -> Iterator[tuple[str, Any]]:
+    """The text as each kind of input (name, a function that opens it: a context manager of the input)."""
+    lines = text.splitlines(keepends=True)
+    yield "list", lambda: contextlib.nullcontext(list(lines))
+    yield "generator", lambda: contextlib.nullcontext(line for line in lines)
+    yield "StringIO", lambda: io.StringIO(text)
+    path = folder / "log.txt"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    for newline in (None, "", "\n", "\r", "\r\n"):
+        for errors in ("surrogateescape", "strict"):
+            opened = functools.partial(open, path, encoding="utf-8", errors=errors, newline=newline)
+            yield f"file newline={newline!r} errors={errors}", opened
+
+
+def _same_as_line_by_line(text: str, folder: Path, stop: int | None = None) -> None:
+    for name, opened in _forms(text, folder):
+        with opened() as form:
+            got = _run(form, stop)
+        with (
+            opened() as form,
+            _line_by_line(),
+        ):  # the same lines (what the input gives when iterated), as a list
+            reference = _run(list(form), stop)
+        assert got == reference, name
+
+
+def test_fast_way_makes_the_common_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    # what the other tests compare is really made the fast way: only the last record (no line after it) is built
+    # line by line
+    built = []
+    build = mysql_slow._Builder.build
+
+    def counting(self: Any, header: list[str], stmt: list[str] | None, start: int) -> QueryEvent | None:
+        built.append(start)
+        return build(self, header, stmt, start)
+
+    monkeypatch.setattr(mysql_slow._Builder, "build", counting)
+    text = MARIADB_1011 + MARIADB_1011.split("Time\t\t    Id Command\tArgument\n")[1]
+    events, stats = _parse(_log(text))
+    assert len(events) == 4 and stats.bad == 0
+    assert built == [int(events[-1].source.split(":")[1])]
+    assert [e.source for e in events] == ["t.log:4", "t.log:19", "t.log:27", "t.log:42"]
+    assert events[2] == dataclasses.replace(events[0], source="t.log:27")  # same record, same event
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "/usr/sbin/mariadbd, Version: 10.11.6-MariaDB-0+deb12u1-log (Debian 12). started with:\n",
+        "Tcp port: 3306  Unix socket: /run/mysqld/mysqld.sock\n",
+        "Time\t\t    Id Command\tArgument\n",
+    ],
+)
+@pytest.mark.parametrize("end", [";", ""])
+def test_fast_way_leaves_banners_in_statements_to_the_line_by_line_way(banner: str, end: str) -> None:
+    # a server restart right after a statement: the banner line ends it (and is no part of it)
+    record = _mariadb_records(1)
+    lines = [*record[:-2], "SELECT 1\n", f"FROM t{end}\n", banner, *record, *_mariadb_records(2)[7:]]
+    got = _run(lines)
+    with _line_by_line():
+        assert got == _run(lines)
+    assert [event[0][0] for event in got[0]] == ["SELECT 1\nFROM t", "SELECT 0\nFROM t", "SELECT 1\nFROM t"]
+    assert got[1][2] == 0
+
+
+def test_fast_events_are_plain_query_events() -> None:
+    assert mysql_slow._event_setters() is not None  # events are made with the slot setters (faster)
+    (first, second), _ = _parse(_log(MARIADB_1011))
+    for event in (first, second):
+        assert type(event) is QueryEvent
+        assert event == QueryEvent(**{f.name: getattr(event, f.name) for f in dataclasses.fields(event)})
+        assert repr(event) == repr(dataclasses.replace(event))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            event.sql = "x"  # type: ignore[misc]
+
+
+def test_fast_way_without_the_slot_setters_gives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = _run(_log(MARIADB_1011))
+    monkeypatch.setattr(mysql_slow, "_SETTERS", None)
+    assert _run(_log(MARIADB_1011)) == fast
+
+
+_GOOD_LINES = {
+    "time": [
+        "# Time: 240315 14:02:11\n",
+        "# Time: 2024-05-10T17:45:09.474988Z\n",
+        "# Time: margdl 11:48:27\n",
+    ],
+    "uh": [
+        "# User@Host: shop[shop] @ localhost []\n",
+        "# User@Host: root[root] @  [127.0.0.1]\n",
+        "# User@Host: app[app] @ web1 [10.0.0.5]  Id: 12\n",
+        "# User@Host: truncated\n",
+    ],
+    "thread": [
+        "# Thread_id: 31  Schema: shop  QC_hit: No\n",
+        "# Thread_id: 7  Schema:   QC_hit: Yes\n",
+        "# Thread_id: 342 Schema:  Last_errno: 1 Killed: 2\n",
+        "# Thread_id: 9  Schema: Foo: QC_hit: No\n",
+        "# Thread_id: 1  Schema: d  QC_hit: No  Extra: 5\n",
+        "# Thread_id: x\n",
+    ],
+    "pre": ["#\n", "# Schema: other\n", "# Foo: bar  Baz: 1\n", "# qc_hit: Yes\n", "# Bytes_sent: 3\n"],
+    "query": [
+        "# Query_time: 0.000332  Lock_time: 0.000069  Rows_sent: 20  Rows_examined: 500\n",
+        "# Query_time: 2  Lock_time: 0 Rows_sent: 1  Rows_examined: 0\n",
+        "# Query_time: 0.1  Lock_time: 0.0  Rows_sent: 1  Rows_examined: 0  Rows_affected: 3  Start: 2024-01-01T0\n",
+        "# Query_time: x.y  Lock_time: nan Rows_sent: -1  Rows_examined: 1e9\n",
+        "# Query_time: 1  Lock_time: 1  Rows_sent: 1  Rows_examined: 1 x\n",
+        "# Query_time: 1  Lock_time: 1  Rows_sent: 1  Rows_examined: 1  Schema: q\n",
+    ],
+    "rows": [
+        "# Rows_affected: 0  Bytes_sent: 2741\n",
+        "# Rows_affected: 5\n",
+        "# Rows_affected: ×  Bytes_sent:\n",
+        "# Rows_affected: 1  Bytes_sent: 2  Extra: 3\n",
+    ],
+    "other": [
+        "# Full_scan: Yes  Full_join: No  Tmp_table: Yes  Tmp_table_on_disk: No\n",
+        "#\n",
+        "# explain: id\tselect_type\ttable\n",
+        "# explain: 1\tSIMPLE\torders\t\n",
+        "# QC_hit: Yes\n",
+        "# ip: 9.9.9.9\n",
+        "# explain  not one\n",
+        "# Bytes_sent: 99\n",
+        "# Schema: z\n",
+        "# full_scan: yes\n",
+        "# Thread_id: 3\n",
+        "# administrator command: Quit;\n",
+    ],
+    "meta": [
+        "SET timestamp=1710511331;\n",
+        "use shop;\n",
+        "use `a``b`;\n",
+        "SET timestamp=99999999999999999999;\n",
+        "SET insert_id=3,timestamp=1197996507;\n",
+        "\n",
+    ],
+    "stmt": [
+        "SELECT 1\n",
+        "FROM t\n",
+        "SELECT ', Version: '\n",
+        "\n",
+        "  \n",
+        "# a comment\n",
+        "TRUNCATE t\n",
+        "Time    Id Command    Argument\n",
+        "/usr/sbin/mariadbd, Version: 10.11 (x). started with:\n",
+        "a; \n",
+    ],
+    "end": [";\n", ";\n", "; \n", ";;\n", "\n", "", ";"],
+}
+
+
+def _common_record(kind: str = "", line: str = "") -> list[str]:
+    """A record of the common shape (the first line of each kind), with `line` for (or, for "other" and "meta", in
+    addition to) the line of its kind."""
+    record = []
+    for k in ("time", "uh", "thread", "pre", "query", "rows", "other", "meta", "stmt", "end"):
+        first = _GOOD_LINES[k][0] if k not in ("pre", "time") else ""
+        lines = [line] if k == kind and k not in ("other", "meta") else [first] if first else []
+        if k == kind and k in ("other", "meta"):
+            lines.append(line)
+        if k == "end":
+            record[-1] = record[-1].rstrip("\n") + lines[0]
+        else:
+            record += lines
+    return record
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"), [(kind, line) for kind, lines in _GOOD_LINES.items() for line in lines], ids=repr
+)
+def test_each_line_variant_in_a_common_record(kind: str, line: str) -> None:
+    lines = [*_common_record(), *_common_record(kind, line), *_common_record(), *_common_record()]
+    got = _run(lines)
+    with _line_by_line():
+        assert got == _run(lines)
+    assert len(got[0]) >= 3
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> list[str]:
+    odd = (
+        draw(st.integers(0, 3)) == 0
+    )  # 1 record in 4 takes any line of each kind, the others mostly the first
+
+    def pick(kind: str, chance: int = 2) -> list[str]:  # one line of a kind, in `chance` cases of 3
+        return [line(kind)] if draw(st.integers(0, 2)) < chance else []
+
+    def line(kind: str) -> str:
+        good = _GOOD_LINES[kind][:1] if kind in ("uh", "query", "rows", "end") else _GOOD_LINES[kind][:4]
+        return draw(st.sampled_from(_GOOD_LINES[kind] if odd else good * 6 + _GOOD_LINES[kind]))
+
+    lines = pick("time", 1) + [line("uh")] + pick("thread") + (pick("pre", 1) if odd else [])
+    lines += [line("query"), *pick("rows")]
+    lines += [line("other") for _ in range(draw(st.integers(0, 5)))]
+    lines += [line("meta") for _ in range(draw(st.integers(0, 2) if odd else st.integers(0, 1)))]
+    body = [line("stmt") for _ in range(draw(st.integers(1, 3)))]
+    return [*lines, *body[:-1], body[-1].rstrip("\n") + line("end")]
+
+
+@st.composite
+def _slow_logs(draw: st.DrawFn) -> str:
+    records = draw(st.lists(_records(), max_size=10))
+    if draw(st.integers(0, 5)) == 0:  # a stretch the fast way does not take (no User@Host line)
+        records[draw(st.integers(0, len(records))) : 0] = [
+            ["# Query_time: 1  Lock_time: 0  Rows_sent: 0  Rows_examined: 0\n", "SELECT 1;\n"]
+        ] * 40
+    if draw(st.integers(0, 5)) == 0:
+        odd_lines = [
+            "garbage\n",
+            "\r\n",
+            "x\ry\n",
+            "\x0cSELECT 2;\n",
+            "# Thread_id: 5\tSchema: db\x0bQC_hit: No\n",
+        ]
+        records.insert(draw(st.integers(0, len(records))), [draw(st.sampled_from(odd_lines))])
+    text = "".join(line for record in records for line in record)
+    return text.replace("\n", "\r\n") if draw(st.integers(0, 9)) == 0 else text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    _slow_logs(),
+    st.sampled_from([(512, 1 << 20, 8192, 1 << 16), (1, 30, 16, 20), (2, 150, 7, 1), (3, 1, 1, 64)]),
+    st.sampled_from([None, 1, 2]),
+)
+def test_fuzz_fast_way_gives_what_line_by_line_gives(
+    text: str, sizes: tuple[int, int, int, int], stop: int | None
+) -> None:
+    with tempfile.TemporaryDirectory() as folder, _small_batches(*sizes):
+        _same_as_line_by_line(text, Path(folder), stop)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_corpus_as_file_or_lines_gives_what_line_by_line_gives(path: Path) -> None:
+    # file objects are read as text (plain files) or in batches of lines (gzip); lists in batches of lines
+    with _open(path) as f:
+        as_file = _run(f)
+    as_list = _run(_lines(path))
+    with _line_by_line():
+        reference = _run(_lines(path))
+    assert as_file == as_list == reference
+    with _small_batches(3, 100, 10, 50), _open(path) as f:
+        assert _run(f) == reference
+
+
+def _mariadb_records(count: int) -> list[str]:
+    lines = []
+    for i in range(count):
+        lines += [
+            "# User@Host: app[app] @ web1 [10.0.0.5]\n",
+            "# Thread_id: 31  Schema: shop  QC_hit: No\n",
+            f"# Query_time: 0.{i:06d}  Lock_time: 0.000001  Rows_sent: {i}  Rows_examined: {i}\n",
+            "# Rows_affected: 0  Bytes_sent: 52\n",
+            "SET timestamp=1710511331;\n",
+            f"SELECT {i}\nFROM t;\n",
+        ]
+    return "".join(lines).splitlines(keepends=True)
+
+
+def test_reading_that_fails_keeps_the_events_before(tmp_path: Path) -> None:
+    lines = _mariadb_records(50)  # 7 lines a record
+    damaged_at = 7 * 20 + 3  # in the 21st record
+
+    def damaged() -> Iterator[str]:
+        yield from lines[:damaged_at]
+        raise OSError("disk on fire")
+
+    stats = ParseStats()
+    events = []
+    with pytest.raises(OSError, match="disk on fire"):
+        for event in parse_mysql_slow(damaged(), stats=stats):
+            events.append(event)
+    assert [e.sql for e in events] == [
+        f"SELECT {i}\nFROM t" for i in range(20)
+    ]  # the 20 records ended before
+    assert stats.lines == damaged_at and stats.events == 20
+    # a compressed file cut short (read line by line): what the line-by-line way read before the damage
+    data = gzip.compress("".join(lines).encode())
+    cut = tmp_path / "cut.log.gz"
+    cut.write_bytes(data[: len(data) // 2])
+
+    def damaged_gzip() -> tuple[list[tuple[Any, ...]], tuple[Any, ...], str]:
+        stats = ParseStats()
+        got = []
+        with gzip.open(cut, "rt", encoding="utf-8", errors="replace") as f, pytest.raises(EOFError) as err:
+            got.extend(_key(e) for e in parse_mysql_slow(f, stats=stats))
+        return got, (stats.events, stats.lines, stats.bad), str(err.value)
+
+    fast = damaged_gzip()
+    with _line_by_line():
+        assert damaged_gzip() == fast
+    assert 0 < len(fast[0]) < 50
+
+
+def test_early_close_counts_the_lines_read(tmp_path: Path) -> None:
+    path = tmp_path / "slow.log"
+    path.write_text("".join(_mariadb_records(30)))
+    for stop in (1, 2, 17):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            got = _run(f, stop)
+        with _line_by_line():
+            reference = _run(_mariadb_records(30), stop)
+        assert got == reference
+        assert got[1][1] == 7 * stop + 1  # the line that ended the last event read
+
+
+@pytest.mark.parametrize("newline", [None, "", "\n"])
+def test_text_files_in_every_newline_mode(tmp_path: Path, newline: str | None) -> None:
+    # a '\r' (a CRLF record, a lone CR) only in a later part of the file: that part is read line by line
+    lines = _mariadb_records(40)
+    lines[150] = lines[150].replace("\n", "\r\n")
+    lines[200] = "SELECT 'a\rb'\n"
+    path = tmp_path / "slow.log"
+    path.write_bytes("".join(lines).encode())
+    with _small_batches(512, 2000, 100, 300):
+        with open(path, encoding="utf-8", errors="replace", newline=newline) as f:
+            got = _run(f)
+        with open(path, encoding="utf-8", errors="replace", newline=newline) as f, _line_by_line():
+            reference = _run(list(f))
+    assert got == reference
+    assert got[1][:3] == (
+        40,
+        len(lines) + (newline != "\n"),
+        0,
+    )  # the lone '\r' ends a line (but newline="\n")
