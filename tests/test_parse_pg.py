@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maat_nb.querylog.events import ParseStats, QueryEvent
+from maat_nb.querylog.parsers import pg_stderr
 from maat_nb.querylog.parsers.pg_common import TimestampParser, parse_params
 from maat_nb.querylog.parsers.pg_csv import parse_pg_csv, sniff_pg_csv
 from maat_nb.querylog.parsers.pg_json import parse_pg_json, sniff_pg_json
@@ -845,3 +846,189 @@ def _json_lines(draw: st.DrawFn) -> list[str]:
 def test_fuzz_json(lines: list[str]) -> None:
     stats = ParseStats()
     _check(parse_pg_json(lines, stats=stats), stats, len(lines))
+
+
+# -- fast paths: each must give what the general path gives ---------------------------------------------------
+
+
+class _CountingPattern:
+    """A compiled prefix whose match() calls are counted (re.Pattern itself cannot be patched)."""
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self._compiled = compiled
+        self.groupindex = compiled.groupindex
+        self.pattern = compiled.pattern
+        self.calls = 0
+
+    def match(self, line: str) -> re.Match[str] | None:
+        self.calls += 1
+        return self._compiled.match(line)
+
+
+def test_same_head_lines_skip_the_regex_and_read_the_same() -> None:
+    log = (
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 LOG:  duration: 0.100 ms  parse S_1: SELECT $1\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 LOG:  duration: 0.300 ms  bind S_1: SELECT $1\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 DETAIL:  parameters: $1 = 'a'\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 LOG:  duration: 1.000 ms  execute S_1: SELECT $1\n"
+        "\tFROM t\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 DETAIL:  parameters: $1 = 'b'\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 LOG: one space: not the fast path's shape\n"
+        "2024-01-01 10:00:00.001 UTC [100] app@db1 ERROR:  boom\n"
+        "2024-01-01 10:00:00.002 UTC [100] LOG:  duration: 2.000 ms  statement: SELECT 2\n"
+        "2024-01-01 10:00:00.002 UTC [100] LOG:  x@y LOG:  user@db that is not a prefix's\n"
+    )
+    lines = log.splitlines(keepends=True)
+    counting = _CountingPattern(pg_stderr._compile("%m [%p] %q%u@%d ", True))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pg_stderr, "_compile", lambda prefix, complete: counting)
+        fast = list(parse_pg_stderr(lines, prefix="%m [%p] %q%u@%d "))
+    # the regex reads lines 1 (first), 7 and 8 (tags the fast path leaves to it), 9 (new text before the tag)
+    assert counting.calls == 4
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pg_stderr, "_SAME_HEAD_PREFIXES", frozenset())
+        slow = list(parse_pg_stderr(lines, prefix="%m [%p] %q%u@%d "))
+    assert fast == slow
+    # by hand: the execute (line 4, its DETAIL 'b'), the statement (line 9)
+    assert [(e.sql, e.params, e.source, e.user, e.db) for e in fast] == [
+        ("SELECT $1\nFROM t", ("'b'",), "<stdin>:4", "app", "db1"),
+        ("SELECT 2", None, "<stdin>:9", None, None),
+    ]
+    assert fast[0].extra == {"parse_s": "0.0001", "bind_s": "0.0003"}
+
+
+_HEADS = st.tuples(
+    st.sampled_from(
+        [
+            "2024-01-01 10:00:00.123 UTC",
+            "2024-01-01 10:00:00.124 UTC",
+            "2024-01-01 10:00:00 UTC",
+            "2024-01-01 10:00:00.123 +02",
+            "2024-01-01 10:00:00.123",
+            "2024-01-01 10:00:00.1234 CET",
+        ]
+    ),
+    st.sampled_from(["[1] ", "[2] ", "[1]  "]),
+    st.sampled_from(["", "u@d ", "[unknown]@[unknown] ", "u@d@x ", "LOG:@x ", "@b ", "u@d\t", "x y@z "]),
+    st.sampled_from(
+        ["LOG:  ", "LOG: ", "LOG:   ", "LOG:", "DETAIL:  ", "DETAIL: ", "LOGX:  ", "ERROR:  ", "u@d LOG:  "]
+    ),
+    st.sampled_from([*(m.split(":  ", 1)[1] for m in _MESSAGES), "", "x@y LOG:  z"]),
+    st.sampled_from(["\n", "\r\n", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_HEADS.map("".join), st.sampled_from(["\tFROM t\n", "\n", " x\n", "junk\n"])), max_size=30
+    ),
+    st.sampled_from(["%m [%p] %q%u@%d ", "%t [%p] %q%u@%d ", "%m [%p] ", "%t [%p] "]),
+)
+def test_same_head_reuse_equals_the_regex_on_every_line(lines: list[str], prefix: str) -> None:
+    """Lines that share the text before their tag, with tags the fast path takes and ones it must not."""
+    fast_stats, slow_stats = ParseStats(), ParseStats()
+    fast = list(parse_pg_stderr(lines, stats=fast_stats, prefix=prefix))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pg_stderr, "_SAME_HEAD_PREFIXES", frozenset())
+        slow = list(parse_pg_stderr(lines, stats=slow_stats, prefix=prefix))
+    assert fast == slow
+    assert [e.ts for e in fast] == [e.ts for e in slow]  # == on datetimes ignores how the zone is written
+    assert (fast_stats.lines, fast_stats.bad, fast_stats.bad_samples) == (
+        slow_stats.lines,
+        slow_stats.bad,
+        slow_stats.bad_samples,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["", " UTC", " CET", " +02", " -03:30", " XYZ", "  UTC ", " Z"]),
+    st.sampled_from([" ", "T"]),
+)
+def test_millisecond_stamps_read_as_their_microsecond_form(when: datetime, zone: str, sep: str) -> None:
+    """A ``%m`` stamp (3 digits: fast path) reads as the same stamp written with 6 digits (general path)."""
+    ms = when.microsecond // 1000
+    head = when.strftime(f"%Y-%m-%d{sep}%H:%M:%S")
+    fast = TimestampParser()(f"{head}.{ms:03d}{zone}")
+    general = TimestampParser()(f"{head}.{ms * 1000:06d}{zone}")
+    assert fast == general and fast is not None
+    assert fast.microsecond == ms * 1000 and fast.utcoffset() == general.utcoffset()  # type: ignore[union-attr]
+
+
+def test_millisecond_stamps_by_hand() -> None:
+    parse = TimestampParser()
+    cet = timezone(timedelta(hours=1), "CET")
+    assert parse("2024-02-29 23:59:59.999 CET") == datetime(2024, 2, 29, 23, 59, 59, 999000, tzinfo=cet)
+    assert parse("2024-02-29 23:59:59.000 CET") == datetime(2024, 2, 29, 23, 59, 59, tzinfo=cet)
+    assert parse("2024-02-29 23:59:59.5 CET") == datetime(2024, 2, 29, 23, 59, 59, 500000, tzinfo=cet)
+    assert parse("2024-02-29 23:59:59.1234 CET").microsecond == 123400  # type: ignore[union-attr]
+    assert parse("2023-02-29 10:00:00.123 UTC") is None  # no such day, with or without a fraction
+    # two digits, then "a UTC": an unknown zone -> naive (the fast path leaves it to the general one)
+    assert parse("2024-01-01 10:00:00.12a UTC") == datetime(2024, 1, 1, 10, 0, 0, 120000)
+
+
+def test_parse_params_order_is_a_stable_sort_by_number() -> None:
+    assert parse_params("parameters: $2 = 'b', $1 = 'a', $2 = 'c'") == ("'a'", "'b'", "'c'")
+    assert parse_params("parameters: $9 = '9', $10 = '10', $1 = '1'") == ("'1'", "'9'", "'10'")
+    assert parse_params("parameters: $1 = NULL, $2 = NULL") == ("NULL", "NULL")
+
+
+def test_duration_shapes_outside_the_fast_path() -> None:
+    log = (
+        "2024-01-01 10:00:00.000 UTC [1] LOG:  duration: 1.5 ms   execute S_1: SELECT 1\n"  # 3 spaces
+        "2024-01-01 10:00:00.000 UTC [2] LOG:  duration: 2.5 ms execute S_1: SELECT 2\n"  # 1 space
+        "2024-01-01 10:00:00.000 UTC [3] LOG:  duration: 3. ms  execute S_1: SELECT 3\n"  # float("3.e-3")
+        "2024-01-01 10:00:00.000 UTC [4] LOG:  duration: 1e3 ms  execute S_1: SELECT 4\n"  # not a duration
+        "2024-01-01 10:00:00.000 UTC [5] LOG:  duration: 5 ms  execute fetch from S_1/C_2: SELECT 5\n"
+        "2024-01-01 10:00:00.000 UTC [6] LOG:  duration: 6.0 ms  execute S_6:\n"  # no ": " before the end
+        "2024-01-01 10:00:00.000 UTC [7] LOG:  duration: 7.0 ms  statement: SELECT 7\n"
+        "2024-01-01 10:00:00.000 UTC [7] LOG:  duration: 0.0 ms  statement: SELECT 0\n"
+    )
+    events, stats = _stderr(log)
+    assert stats.bad == 0
+    # executes wait for a DETAIL line (none comes: released at the end), statements do not: sort by session
+    assert sorted((e.session, e.sql, e.duration_s) for e in events) == [
+        ("1", "SELECT 1", 0.0015),
+        ("2", "SELECT 2", 0.0025),
+        ("3", "SELECT 3", 0.003),
+        ("5", "SELECT 5", 0.005),
+        ("7", "SELECT 0", 0.0),
+        ("7", "SELECT 7", 0.007),
+    ]
+
+
+@pytest.mark.parametrize(("others", "params"), [(998, ("'late'",)), (999, ("'late'",)), (1000, None)])
+def test_an_execute_waits_for_its_detail_a_bounded_number_of_messages(
+    others: int, params: tuple[str, ...] | None
+) -> None:
+    """WAIT_WINDOW (1000) messages of other backends may come between an execute and its DETAIL line."""
+    lines = ["2024-01-01 10:00:00.000 UTC [1] LOG:  duration: 1.0 ms  execute S_1: SELECT $1\n"]
+    lines += ["2024-01-01 10:00:00.001 UTC [2] LOG:  checkpoint starting: time\n"] * others
+    lines += ["2024-01-01 10:00:00.002 UTC [1] DETAIL:  parameters: $1 = 'late'\n"]
+    events, stats = _stderr("".join(lines))
+    assert [(e.source, e.params) for e in events] == [("<stdin>:1", params)]
+    assert stats.lines == others + 2
+
+
+def test_bad_and_blank_lines_inside_a_message_keep_line_numbers() -> None:
+    lines = [
+        "2024-01-01 10:00:00.000 UTC [1] LOG:  duration: 1.0 ms  statement: SELECT 1\n",
+        "\tFROM a\n",
+        "garbage one\n",
+        "\tFROM b\n",
+        " indented\n",
+        "\x0c\n",  # whitespace only, not a continuation's first character: neither text nor bad
+        "garbage two\n",
+        "2024-01-01 10:00:00.000 UTC [1] LOG:  duration: 2.0 ms  statement: SELECT 2\n",
+        "\tFROM c",
+    ]
+    stats = ParseStats()
+    events = list(parse_pg_stderr(lines, stats=stats))
+    assert [(e.sql, e.source) for e in events] == [
+        ("SELECT 1\nFROM a\nFROM b\n indented", "<stdin>:1"),
+        ("SELECT 2\nFROM c", "<stdin>:8"),
+    ]
+    assert [b.source for b in stats.bad_samples] == ["<stdin>:3", "<stdin>:7"]
+    assert stats.lines == 9 and stats.bad == 2 and stats.events == 2

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from itertools import pairwise
+from typing import TypeAlias
 
 from maat_nb.querylog.events import QueryEvent
 
@@ -134,8 +136,15 @@ def zone_to_tz(zone: str) -> tzinfo | None:
     return timezone(timedelta(minutes=-minutes if sign == "-" else minutes))
 
 
+#: "000".."999" -> that many milliseconds
+_MILLIS = {f"{ms:03d}": timedelta(milliseconds=ms) for ms in range(1000)}
+
+
 class TimestampParser:
     """Turns log timestamps into datetimes, caching per second (logs repeat the same second many times).
+
+    The last stamp is remembered whole (consecutive events often share their millisecond), and a ``%m`` stamp
+    (3 fraction digits) adds its milliseconds to its second's value instead of building a datetime.
 
     Understands ``2024-06-27 00:00:07[.369][ CEST]`` (``%t``, ``%m``, csvlog, jsonlog), ISO 8601 with ``T`` and
     ``Z``/``+01:00`` (syslog RFC 3339, Heroku, CloudSQL), ``%n`` epoch seconds, and BSD syslog ``Feb 11 13:15:39``
@@ -150,15 +159,42 @@ class TimestampParser:
     True
     """
 
-    __slots__ = ("_cache", "year")
+    __slots__ = ("_cache", "_last", "_last_raw", "_second", "_second_base", "year")
 
     def __init__(self, year: int | None = None) -> None:
         self.year = year if year is not None else datetime.now().year
         self._cache: dict[str, datetime | None] = {}
+        # the last stamp read and its value: consecutive events often share their millisecond
+        self._last_raw: str | None = None
+        self._last: datetime | None = None
+        # the last "%m" stamp's text up to its fraction + its zone text, and their value without the fraction
+        self._second = ""
+        self._second_base: datetime | None = None
 
     def __call__(self, raw: str | None) -> datetime | None:
+        if raw == self._last_raw:
+            return self._last
+        value = self._parse(raw)
+        self._last_raw = raw
+        self._last = value
+        return value
+
+    def _parse(self, raw: str | None) -> datetime | None:
         if not raw:
             return None
+        if len(raw) >= 23 and raw[19] == "." and raw[4] == "-" and raw[10] in " T":
+            # "%m": exactly 3 fraction digits, then the zone (what the general path below reads the same way)
+            millis = _MILLIS.get(raw[20:23])
+            if millis is not None and not raw[23:24].isdigit():
+                second = raw[:19] + raw[23:]
+                if second == self._second:
+                    base = self._second_base
+                else:
+                    base = self._to_second(raw, raw[23:].strip())
+                    self._second = second
+                    self._second_base = base
+                # base has no fraction: adding it is replace(microsecond=...), but ten times cheaper
+                return None if base is None else base + millis
         hit = self._cache.get(raw)
         if hit is not None:
             return hit
@@ -173,20 +209,23 @@ class TimestampParser:
                 rest = rest[i:]
                 if digits:
                     micro = int((digits + "00000")[:6])
-            zone = rest.strip()
-            key = f"{raw[:19]} {zone}"  # == raw for "%t" stamps: the lookup above hits next time
-            base = self._cache.get(key, False)
-            if base is False:
-                base = self._base(raw, zone)
-                self._remember(key, base)
-            if base is None or not micro:
-                return base  # type: ignore[return-value]
-            return base.replace(microsecond=micro)  # type: ignore[union-attr]
-        cached = self._cache.get(raw, False)
-        if cached is not False:
-            return cached  # type: ignore[return-value]
+            value = self._to_second(raw, rest.strip())
+            if value is None or not micro:
+                return value
+            return value.replace(microsecond=micro)
+        if raw in self._cache:
+            return self._cache[raw]
         value = self._other(raw)
         self._remember(raw, value)
+        return value
+
+    def _to_second(self, raw: str, zone: str) -> datetime | None:
+        """The stamp without its fraction, cached by its text and zone."""
+        key = f"{raw[:19]} {zone}"  # == raw for "%t" stamps: the lookup in _parse hits next time
+        if key in self._cache:
+            return self._cache[key]
+        value = self._base(raw, zone)
+        self._remember(key, value)
         return value
 
     def _remember(self, key: str, value: datetime | None) -> None:
@@ -243,23 +282,31 @@ def parse_params(detail: str) -> tuple[str, ...] | None:
     if detail[:12].lower() != "parameters: ":
         return None
     body = detail[12:]
-    found: list[tuple[int, str]] = []
+    numbers: list[int] = []
+    values: list[str] = []
     pos = 0
     match = _PARAM.match
     while True:
         m = match(body, pos)
         if m is None:
             break
-        found.append((int(m.group(1)), m.group(2)))
+        number, value = m.groups()
+        numbers.append(int(number))
+        values.append(value)
         pos = m.end()
-        if body.startswith(", ", pos):
-            pos += 2
-        else:
+        if not body.startswith(", ", pos):
             break
-    if not found:
+        pos += 2
+    if not values:
         return None
-    found.sort(key=lambda item: item[0])
-    return tuple(value for _, value in found)
+    if any(a > b for a, b in pairwise(numbers)):  # out of order: stable sort by $n
+        order = sorted(range(len(values)), key=numbers.__getitem__)
+        return tuple(values[i] for i in order)
+    return tuple(values)
+
+
+_PARAMS_CACHE_SIZE = 4096
+_PARAMS_CACHE_KEY_MAX = 2048
 
 
 _TRAILING = " \t\r\n\f\v;"
@@ -283,57 +330,34 @@ def _value(v: str | None) -> str | None:
     return v
 
 
-def _seconds_text(seconds: float) -> str:
-    return format(seconds, ".12g")
+#: The context of a message: (ts, user, db, host, app, queryid) as the log wrote them (None where absent).
+Context: TypeAlias = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
 
 
 class _Pending:
     """A statement seen, waiting for its DETAIL parameters or its bare ``duration:`` line."""
 
-    __slots__ = (
-        "app",
-        "bind_s",
-        "db",
-        "dur",
-        "fallback_params",
-        "host",
-        "line",
-        "params",
-        "parse_s",
-        "qid",
-        "session",
-        "sql",
-        "ts",
-        "user",
-    )
+    __slots__ = ("bind_s", "ctx", "dur", "fallback_params", "line", "params", "parse_s", "session", "sql")
 
     def __init__(
         self,
         sql: str,
         dur: float | None,
-        ts: str | None,
-        user: str | None,
-        db: str | None,
-        host: str | None,
+        ctx: Context,
         session: str | None,
-        app: str | None,
-        qid: str | None,
         line: int,
+        parse_s: float | None = None,
+        bind_s: float | None = None,
     ) -> None:
         self.sql = sql
         self.dur = dur
-        self.ts = ts
-        self.user = user
-        self.db = db
-        self.host = host
+        self.ctx = ctx
         self.session = session
-        self.app = app
-        self.qid = qid
         self.line = line
         self.params: tuple[str, ...] | None = None
         self.fallback_params: tuple[str, ...] | None = None
-        self.parse_s: float | None = None
-        self.bind_s: float | None = None
+        self.parse_s = parse_s
+        self.bind_s = bind_s
 
 
 #: messages after which an execute stops waiting for its DETAIL line (the DETAIL is written with the LOG line, so
@@ -359,107 +383,139 @@ class _Session:
         self.bind_params: tuple[str, ...] | None = None
 
 
-def _split_named(rest: str, verb_len: int) -> tuple[str, str] | None:
-    """``execute S_1/C_1: SQL`` -> (``S_1/C_1``, ``SQL``); also ``execute fetch from S_1/C_1: SQL``."""
-    start = verb_len
-    if rest.startswith("fetch from ", start):
+def _split_named(text: str, start: int) -> tuple[str, str] | None:
+    """``S_1/C_1: SQL`` from ``start`` on -> (``S_1/C_1``, ``SQL``); also ``fetch from S_1/C_1: SQL``.
+
+    ``start`` is just after the verb (``execute ``, ``bind ``), so callers need not copy the text to cut it.
+
+    >>> _split_named("execute fetch from S_1/C_1: SELECT 1", 8)
+    ('S_1/C_1', 'SELECT 1')
+    >>> _split_named("duration: 1 ms  bind S_2:", 21)
+    ('S_2', '')
+    """
+    if text.startswith("fetch from ", start):
         start += 11
-    j = rest.find(": ", start)
+    j = text.find(": ", start)
     if j < 0:
-        if rest.endswith(":"):
-            return rest[start:-1], ""
+        if text.endswith(":"):
+            return text[start:-1], ""
         return None
-    return rest[start:j], rest[j + 2 :]
+    return text[start:j], text[j + 2 :]
+
+
+#: The usual shape of a ``duration:`` message, read in one step; any other shape takes the general path, which
+#: gives the same result for this one: the digits hold no space (so the first " ms" follows them), float() cannot
+#: fail on them, and ``ms +`` takes every space (as lstrip does) since each verb starts with a letter.
+_DURATION_VERB = re.compile(
+    r"duration: ([0-9]+(?:\.[0-9]+)?) ms +(statement: |execute |bind |parse )((?:fetch from )?)"
+)
+_DURATIONS_CACHE_SIZE = 4096
 
 
 class EventBuilder:
     """Turns framed PostgreSQL log messages into :class:`QueryEvent` objects (the one rule, see module doc).
 
-    Call :meth:`message` once per message in log order, take the events from :attr:`out` after each call (the
-    caller yields and clears it), and call :meth:`finish` at the end of input to release what is still pending.
+    Call :meth:`message` (or :meth:`feed`) once per message in log order, take the events from :attr:`out` after
+    each call (the caller yields and clears it), and call :meth:`finish` at the end of input to release what is
+    still pending.
 
     ``detail_separate``: True for stderr/syslog, where ``DETAIL:`` is its own line that may arrive after other
     backends' lines; False for csvlog/jsonlog, where the detail comes with the message.
     """
 
-    __slots__ = ("_count", "_sessions", "_source", "_ts", "_waiting", "detail_separate", "out")
+    __slots__ = (
+        "_count",
+        "_deadline",
+        "_durations",
+        "_params_cache",
+        "_seconds_text",
+        "_sessions",
+        "_source",
+        "_ts",
+        "_waiting",
+        "detail_separate",
+        "out",
+    )
 
     def __init__(self, source: str, ts_parser: TimestampParser, *, detail_separate: bool) -> None:
         self._source = source
         self._ts = ts_parser
         self._sessions: dict[str | None, _Session] = {}
-        # sessions whose execute waits for a DETAIL line -> message count then (oldest first)
+        # sessions whose execute waits for a DETAIL line -> message count then (oldest first: counts only grow)
         self._waiting: dict[str | None, int] = {}
+        # no entry of _waiting expires before this message count (a lower bound: saves a look per message)
+        self._deadline = 0
         self._count = 0
+        # DETAIL text -> its parameters: bind and execute log the same DETAIL, workloads repeat values
+        self._params_cache: dict[str, tuple[str, ...] | None] = {}
+        self._durations: dict[str, float] = {}  # "0.060" (ms) -> 6e-05 (s)
+        self._seconds_text: dict[float, str] = {}  # 6e-05 -> "6e-05"
         self.detail_separate = detail_separate
         self.out: list[QueryEvent] = []
 
+    def _params(self, detail: str) -> tuple[str, ...] | None:
+        """:func:`parse_params`, cached by the detail text."""
+        cache = self._params_cache
+        if detail in cache:
+            return cache[detail]
+        value = parse_params(detail)
+        if len(detail) <= _PARAMS_CACHE_KEY_MAX:
+            if len(cache) >= _PARAMS_CACHE_SIZE:
+                cache.clear()
+            cache[detail] = value
+        return value
+
+    def _format_seconds(self, seconds: float) -> str:
+        """``format(seconds, ".12g")``, cached (not for zeros: -0.0 == 0.0 as a key, but prints "-0")."""
+        text = format(seconds, ".12g")
+        if seconds:
+            cache = self._seconds_text
+            if len(cache) >= _DURATIONS_CACHE_SIZE:
+                cache.clear()
+            cache[seconds] = text
+        return text
+
     # -- emission ---------------------------------------------------------------------------------------------
-    def _event(
-        self,
-        sql: str,
-        dur: float | None,
-        ts: str | None,
-        user: str | None,
-        db: str | None,
-        host: str | None,
-        session: str | None,
-        app: str | None,
-        qid: str | None,
-        line: int,
-        params: tuple[str, ...] | None,
-        parse_s: float | None,
-        bind_s: float | None,
-    ) -> None:
+    def _emit(self, p: _Pending) -> None:
+        """Append the event for a statement to :attr:`out`."""
+        ts, user, db, host, app, qid = p.ctx
         extra: dict[str, str] = {}
         if app and app != "[unknown]":
             extra["app"] = app
         if qid and qid != "0":
             extra["queryid"] = qid
-        if parse_s is not None:
-            extra["parse_s"] = _seconds_text(parse_s)
-        if bind_s is not None:
-            extra["bind_s"] = _seconds_text(bind_s)
-        sql = sql.rstrip(_TRAILING).lstrip()
+        seconds = p.parse_s
+        if seconds is not None:
+            text = self._seconds_text.get(seconds) if seconds else None
+            extra["parse_s"] = text if text is not None else self._format_seconds(seconds)
+        seconds = p.bind_s
+        if seconds is not None:
+            text = self._seconds_text.get(seconds) if seconds else None
+            extra["bind_s"] = text if text is not None else self._format_seconds(seconds)
         if host and host[-1] == ")":  # %r: host(port)
             cut = host.rfind("(")
             if cut > 0:
                 host = host[:cut]
+        params = p.params
+        tsp = self._ts
         self.out.append(
             QueryEvent(
-                sql,
-                dur,
-                self._ts(ts),
+                p.sql.rstrip(_TRAILING).lstrip(),
+                p.dur,
+                tsp._last if ts == tsp._last_raw else tsp(ts),
                 db if db and db != "[unknown]" else None,
                 user if user and user != "[unknown]" else None,
                 host or None,
-                session,
+                p.session,
                 None,
                 None,
                 None,
                 None,
-                params,
-                f"{self._source}:{line}",
+                params if params is not None else p.fallback_params,
+                f"{self._source}:{p.line}",
                 False,
                 extra,
             )
-        )
-
-    def _emit(self, p: _Pending) -> None:
-        self._event(
-            p.sql,
-            p.dur,
-            p.ts,
-            p.user,
-            p.db,
-            p.host,
-            p.session,
-            p.app,
-            p.qid,
-            p.line,
-            p.params if p.params is not None else p.fallback_params,
-            p.parse_s,
-            p.bind_s,
         )
 
     def _state(self, key: str | None) -> _Session:
@@ -475,19 +531,14 @@ class EventBuilder:
         dur: float | None,
         name: str | None,
         detail: str | None,
-        ts: str | None,
-        user: str | None,
-        db: str | None,
-        host: str | None,
+        ctx: Context,
         session: str | None,
-        app: str | None,
-        qid: str | None,
         line: int,
     ) -> None:
         """An execute (name set) or a log_statement ``statement:`` (name None), with or without duration."""
         if st.pending is not None:
             self._emit(st.pending)
-        p = _Pending(sql, dur, ts, user, db, host, session, app, qid, line)
+        p = _Pending(sql, dur, ctx, session, line)
         if name is not None:
             p.parse_s = st.parse_s
             p.bind_s = st.bind_s
@@ -496,7 +547,7 @@ class EventBuilder:
             st.parse_s = st.bind_s = None
             st.bind_name = st.bind_params = None
         if detail is not None:
-            p.params = parse_params(detail)
+            p.params = self._params(detail)
         if dur is not None and (detail is not None or not self.detail_separate):
             st.pending = None
             st.attach = _ATTACH_NONE
@@ -505,8 +556,9 @@ class EventBuilder:
             st.pending = p
             st.attach = _ATTACH_PENDING
             if dur is not None:
-                self._waiting.pop(st.key, None)
-                self._waiting[st.key] = self._count
+                waiting = self._waiting
+                waiting.pop(st.key, None)
+                waiting[st.key] = self._count
 
     # -- input ------------------------------------------------------------------------------------------------
     def message(
@@ -525,67 +577,152 @@ class EventBuilder:
         line: int,
     ) -> None:
         """Feed one message: severity tag, message text, its detail (csv/json) or None, session key, context."""
-        self._count += 1
-        if self._waiting:
+        self.feed(sev, text, detail, key, session, (ts, user, db, host, app, qid), line)
+
+    def feed(
+        self,
+        sev: str,
+        text: str,
+        detail: str | None,
+        key: str | None,
+        session: str | None,
+        ctx: Context,
+        line: int,
+    ) -> None:
+        """:meth:`message` with the context as one :data:`Context` tuple (a stderr prefix line's, shared)."""
+        if sev == "DETAIL":
+            self.detail_message(key, text)
+            return
+        count = self._count = self._count + 1
+        if count > self._deadline:
             self._expire()
         st = self._sessions.get(key)
         if st is not None:
             p = st.pending
-            if p is not None and p.dur is not None and sev != "DETAIL":
+            if p is not None and p.dur is not None:
                 # an execute that waited for a DETAIL line: none came before the next message of its session
                 st.pending = None
                 self._emit(p)
         if sev == "LOG":
-            if text.startswith("duration: "):
-                i = text.find(" ms", 10)
-                try:
-                    if i < 0:
-                        raise ValueError(text)
-                    dur = float(text[10:i] + "e-3")  # exact decimal shift: "0.060" ms -> 6e-05 s
-                    if not dur >= 0.0:
-                        raise ValueError(text)
-                except ValueError:
-                    if st is not None:
+            fm = _DURATION_VERB.match(text)
+            if fm is not None:  # the usual shapes, without the general path's copies and tests
+                digits = fm[1]
+                dur = self._durations.get(digits)
+                if dur is None:
+                    dur = self._duration(digits)
+                verb = fm[2]
+                if verb == "execute ":
+                    if st is None:
+                        st = self._state(key)
+                    start = fm.end()  # after "fetch from ", if there
+                    j = text.find(": ", start)
+                    if j >= 0:
+                        name = text[start:j]
+                        sql = text[j + 2 :]
+                    elif text.endswith(":"):
+                        name = text[start:-1]
+                        sql = ""
+                    else:
                         st.attach = _ATTACH_NONE
-                    return
-                if text.startswith("  statement: ", i + 3):  # the common case, without copying twice
-                    rest = text
-                    start = i + 16
+                        return
+                    # _statement(st, sql, dur, name, detail, ...), unrolled for the most frequent message
+                    if st.pending is not None:
+                        self._emit(st.pending)
+                    p = _Pending(sql, dur, ctx, session, line, st.parse_s, st.bind_s)
+                    if st.bind_name == name:
+                        p.fallback_params = st.bind_params
+                    st.parse_s = st.bind_s = None
+                    st.bind_name = st.bind_params = None
+                    if detail is not None or not self.detail_separate:
+                        if detail is not None:
+                            p.params = self._params(detail)
+                        st.pending = None
+                        st.attach = _ATTACH_NONE
+                        self._emit(p)
+                    else:
+                        st.pending = p
+                        st.attach = _ATTACH_PENDING
+                        waiting = self._waiting
+                        waiting.pop(key, None)
+                        waiting[key] = count
+                elif verb == "bind ":
+                    if st is None:
+                        st = self._state(key)
+                    elif st.pending is not None:
+                        self._emit(st.pending)
+                        st.pending = None
+                    start = fm.end()  # after "fetch from ", if there
+                    j = text.find(": ", start)
+                    if j >= 0:
+                        st.bind_name = text[start:j]
+                    elif text.endswith(":"):
+                        st.bind_name = text[start:-1]
+                    else:
+                        st.bind_name = None
+                    st.bind_s = dur
+                    st.bind_params = self._params(detail) if detail is not None else None
+                    st.attach = _ATTACH_BIND
+                elif verb == "parse ":
+                    if st is None:
+                        st = self._state(key)
+                    elif st.pending is not None:
+                        self._emit(st.pending)
+                        st.pending = None
+                    st.parse_s = dur
+                    st.attach = _ATTACH_NONE
                 else:
-                    rest = text[i + 3 :].lstrip(" ")
-                    start = 11
-                if rest.startswith("statement: ", start - 11):
                     if st is not None:
                         if st.pending is not None:
                             self._emit(st.pending)
                             st.pending = None
                         st.attach = _ATTACH_NONE
-                    self._event(
-                        rest[start:], dur, ts, user, db, host, session, app, qid, line, None, None, None
-                    )
-                elif rest.startswith("execute "):
-                    named = _split_named(rest, 8)
+                    self._emit(_Pending(text[fm.end(2) :], dur, ctx, session, line))
+                return
+            if text.startswith("duration: "):
+                i = text.find(" ms", 10)
+                if i < 0:
+                    if st is not None:
+                        st.attach = _ATTACH_NONE
+                    return
+                try:
+                    dur = float(text[10:i] + "e-3")
+                except ValueError:
+                    dur = -1.0
+                if not dur >= 0.0:
+                    if st is not None:
+                        st.attach = _ATTACH_NONE
+                    return
+                # k: where the text after "ms" and its spaces starts
+                k = len(text) - len(text[i + 3 :].lstrip(" "))
+                if text.startswith("statement: ", k):
+                    if st is not None:
+                        if st.pending is not None:
+                            self._emit(st.pending)
+                            st.pending = None
+                        st.attach = _ATTACH_NONE
+                    self._emit(_Pending(text[k + 11 :], dur, ctx, session, line))
+                elif text.startswith("execute ", k):
+                    named = _split_named(text, k + 8)
                     st = self._state(key) if st is None else st
                     if named is None:
                         st.attach = _ATTACH_NONE
                         return
-                    name, sql = named
-                    self._statement(st, sql, dur, name, detail, ts, user, db, host, session, app, qid, line)
-                elif rest.startswith(("bind ", "parse ")):
+                    self._statement(st, named[1], dur, named[0], detail, ctx, session, line)
+                elif text.startswith(("bind ", "parse "), k):
                     st = self._state(key) if st is None else st
                     if st.pending is not None:
                         self._emit(st.pending)
                         st.pending = None
-                    if rest[0] == "b":
-                        named = _split_named(rest, 5)
+                    if text[k] == "b":
+                        named = _split_named(text, k + 5)
                         st.bind_s = dur
                         st.bind_name = named[0] if named is not None else None
-                        st.bind_params = parse_params(detail) if detail is not None else None
+                        st.bind_params = self._params(detail) if detail is not None else None
                         st.attach = _ATTACH_BIND
                     else:
                         st.parse_s = dur
                         st.attach = _ATTACH_NONE
-                elif not rest.strip():
+                elif not text[k:].strip():
                     # bare duration: ends the statement this session logged without one (log_statement)
                     if st is not None:
                         p = st.pending
@@ -598,18 +735,14 @@ class EventBuilder:
                     st.attach = _ATTACH_NONE
             elif text.startswith("statement: "):
                 st = self._state(key) if st is None else st
-                self._statement(
-                    st, text[11:], None, None, detail, ts, user, db, host, session, app, qid, line
-                )
+                self._statement(st, text[11:], None, None, detail, ctx, session, line)
             elif text.startswith("execute "):
                 named = _split_named(text, 8)
                 st = self._state(key) if st is None else st
                 if named is None:
                     st.attach = _ATTACH_NONE
                     return
-                self._statement(
-                    st, named[1], None, named[0], detail, ts, user, db, host, session, app, qid, line
-                )
+                self._statement(st, named[1], None, named[0], detail, ctx, session, line)
             elif st is not None:
                 if text.startswith(("disconnection:", "connection received:")):
                     if st.pending is not None:
@@ -618,19 +751,6 @@ class EventBuilder:
                     self._waiting.pop(key, None)
                 else:
                     st.attach = _ATTACH_NONE
-        elif sev == "DETAIL":
-            if st is not None and st.attach:
-                params = parse_params(text)
-                if params is not None:
-                    if st.attach == _ATTACH_PENDING and st.pending is not None:
-                        p = st.pending
-                        p.params = params
-                        if p.dur is not None:
-                            st.pending = None
-                            self._emit(p)
-                    elif st.attach == _ATTACH_BIND:
-                        st.bind_params = params
-                st.attach = _ATTACH_NONE
         elif sev in _FAILURES:
             if st is not None:
                 if st.pending is not None:
@@ -642,12 +762,48 @@ class EventBuilder:
         elif st is not None:
             st.attach = _ATTACH_NONE
 
+    def _duration(self, digits: str) -> float:
+        """Milliseconds text -> seconds, cached."""
+        dur = float(digits + "e-3")  # exact decimal shift: "0.060" ms -> 6e-05 s
+        durations = self._durations
+        if len(durations) >= _DURATIONS_CACHE_SIZE:
+            durations.clear()
+        durations[digits] = dur
+        return dur
+
+    def detail_message(self, key: str | None, text: str) -> None:
+        """:meth:`feed` for a ``DETAIL`` message (its context is not needed: a DETAIL never starts an event)."""
+        count = self._count = self._count + 1
+        if count > self._deadline:
+            self._expire()
+        st = self._sessions.get(key)
+        if st is not None and st.attach:
+            cache = self._params_cache
+            params = cache[text] if text in cache else self._params(text)
+            if params is not None:
+                if st.attach == _ATTACH_PENDING and st.pending is not None:
+                    p = st.pending
+                    p.params = params
+                    if p.dur is not None:
+                        st.pending = None
+                        self._emit(p)
+                elif st.attach == _ATTACH_BIND:
+                    st.bind_params = params
+            st.attach = _ATTACH_NONE
+
     def _expire(self) -> None:
         """Release the oldest execute still waiting for a DETAIL after WAIT_WINDOW messages (bounded lag)."""
-        key = next(iter(self._waiting))
-        if self._count - self._waiting[key] <= WAIT_WINDOW:
+        waiting = self._waiting
+        if not waiting:  # what is added later is due after this
+            self._deadline = self._count + WAIT_WINDOW
             return
-        del self._waiting[key]
+        key = next(iter(waiting))
+        since = waiting[key]
+        if self._count - since <= WAIT_WINDOW:
+            self._deadline = since + WAIT_WINDOW
+            return
+        del waiting[key]
+        self._deadline = 0  # look again at the next message: the next oldest may be due too
         st = self._sessions.get(key)
         if st is not None and st.pending is not None and st.pending.dur is not None:
             p = st.pending

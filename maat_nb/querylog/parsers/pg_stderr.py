@@ -10,6 +10,11 @@ decides what is an executed statement (see :mod:`maat_nb.querylog.parsers.pg_com
 from ``key=value`` / ``[pid]`` / ``user@db`` shapes). A line that matches neither the prefix nor a continuation
 form is counted as bad, with the prefix in the reason, so a wrong prefix is loud, not an empty report.
 
+Speed: continuation lines never meet the prefix regex (a TAB cannot start a prefix line), and with the common
+prefixes of :data:`_SAME_HEAD_PREFIXES` a line that repeats the text before the severity tag of the last line the
+regex read (same millisecond, same backend) reuses that reading; the message's context (stamp, user, db...) is one
+tuple that the builder reads only for the messages that become events.
+
 Deliberately not done: prefixes that change in the middle of a file (lines after the change are counted as bad),
 log_line_prefix escapes whose values contain the character that follows them in the prefix (``%u`` is read up to
 the next literal character; ``%a``, ``%b`` and ``%i`` may contain anything), non-English ``lc_messages``,
@@ -22,9 +27,10 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain, islice
+from typing import cast
 
 from maat_nb.querylog.events import ParseStats, QueryEvent
-from maat_nb.querylog.parsers.pg_common import SEVERITY_ALTERNATION, EventBuilder, TimestampParser
+from maat_nb.querylog.parsers.pg_common import SEVERITY_ALTERNATION, Context, EventBuilder, TimestampParser
 
 DETECT_LINES = 200
 DEFAULT_PREFIX = "%m [%p] "
@@ -402,65 +408,140 @@ def parse_pg_stderr(
         yield from _parse_enveloped(chain(head, it), source, stats, prefix, builder, kind)
 
 
+#: Prefixes whose lines are read the same way up to the severity tag whatever follows the tag, when the tag is
+#: ``LOG:  `` or ``DETAIL:  ``: every element before it has a single way to match (the stamp's digits, a zone run of
+#: letters or digits that must be followed by " [", the pid's digits before "] ", a user run that stops at the first
+#: "@" and a db run that stops at the first space), and the optional ``%q`` part cannot match from a severity tag
+#: (which holds neither "@" nor a space before its two spaces). So a line that starts with the text before the tag
+#: of the last line the regex read, followed by one of these two tags, gets what the regex would give it: the same
+#: groups, the tag (LOG is the first alternative; only DETAIL fits "DETAIL:"), and the two spaces `` {1,2}`` takes.
+#: Lines of one backend in one millisecond (a LOG and its DETAIL, parse/bind/execute) skip the regex that way.
+_SAME_HEAD_PREFIXES = frozenset({"%m [%p] %q%u@%d ", "%t [%p] %q%u@%d ", "%m [%p] ", "%t [%p] "})
+
+
 def _parse_plain(
     lines: Iterable[str], source: str, stats: ParseStats, prefix: str, builder: EventBuilder
 ) -> Iterator[QueryEvent]:
+    """Frame stderr messages: a prefix line, then continuation lines (TAB, or blank-ish while a message is open)."""
     compiled = _compile(prefix, True)
     match = compiled.match
-    fields = tuple(compiled.groupindex[name] for name in (*_CORE, "severity"))
+    # the session key and severity, then the context (ts, user, db, host, app, queryid)
+    fields = tuple(
+        compiled.groupindex[name]
+        for name in ("pid", "session", "severity", "ts", "user", "db", "host", "app", "queryid")
+    )
+    severity_group = compiled.groupindex["severity"]
+    reuse = prefix in _SAME_HEAD_PREFIXES
     reason = f"line does not match log_line_prefix {prefix!r}"
-    message = builder.message
+    feed = builder.feed
+    detail_message = builder.detail_message
+    out = builder.out  # the builder appends its events here: yielded and cleared after each message
+    add_bad = stats.add_bad
     base = stats.lines
+    it = iter(lines)
     lineno = 0
-    cur: re.Match[str] | None = None
-    cur_line = 0
-    more: list[str] | None = None
-    for line in lines:
+    # before the first message there is nothing to continue: a line that is not a message is bad (or blank)
+    m: re.Match[str] | None = None
+    for line in it:
         lineno += 1
         m = match(line)
-        if m is None:
-            if cur is not None and (not line or line[0] in "\t \r\n"):
-                if more is None:
-                    more = []
-                more.append(line[1:] if line[:1] == "\t" else line)
-            elif line.strip():
-                stats.add_bad(f"{source}:{lineno}", reason, line)
+        if m is not None:
+            break
+        if line.strip():
+            add_bad(f"{source}:{lineno}", reason, line)
+    if m is None:
+        stats.lines = base + lineno
+        return
+    # the message being read: severity, session key, context, first line's text (with its line end), line number
+    groups = m.group(*fields)
+    cur_sev = groups[2]
+    cur_sess = groups[1] or groups[0]
+    cur = cast(Context, groups[3:])
+    cur_text = line[m.end() :]
+    cur_line = lineno
+    more: list[str] = []  # its continuation lines, TAB removed
+    add_more = more.append
+    skipped = 0  # lines since cur_line in neither: bad or blank (line numbers are counted, not kept per line)
+    # the text before the severity tag on the last line the regex read, + "LOG:  " and + "DETAIL:  ", and that
+    # line's reading (see _SAME_HEAD_PREFIXES); without reuse a TAB, which no line reaches those tests with
+    head = line[: m.start(severity_group)]
+    head_log = head + "LOG:  " if reuse else "\t"
+    head_detail = head + "DETAIL:  " if reuse else "\t"
+    log_at = len(head_log)
+    detail_at = len(head_detail)
+    head_ctx = cur
+    head_sess = cur_sess
+    first, rest = slice(None, 1), slice(1, None)  # line[:1], line[1:] without building a slice per line
+    for line in it:
+        if line[first] == "\t":  # a continuation: never a prefix line (the prefix regex fails on a TAB)
+            add_more(line[rest])
             continue
-        if cur is not None:
+        if line.startswith(head_log):
+            sev = "LOG"
+            text = line[log_at:]
+            ctx = head_ctx
+            sess = head_sess
+        elif line.startswith(head_detail):
+            sev = "DETAIL"
+            text = line[detail_at:]
+            ctx = head_ctx
+            sess = head_sess
+        else:
+            m = match(line)
+            if m is None:
+                if not line or line[0] in " \r\n":
+                    add_more(line)  # blank-ish or space-indented: continues the message as it is
+                else:
+                    skipped += 1
+                    if line.strip():
+                        add_bad(f"{source}:{cur_line + len(more) + skipped}", reason, line)
+                continue
+            groups = m.group(*fields)
+            sev = groups[2]
+            sess = groups[1] or groups[0]
+            ctx = cast(Context, groups[3:])
+            text = line[m.end() :]
+            if reuse:
+                head = line[: m.start(severity_group)]
+                head_log = head + "LOG:  "
+                head_detail = head + "DETAIL:  "
+                log_at = len(head_log)
+                detail_at = len(head_detail)
+                head_ctx = ctx
+                head_sess = sess
+        # a new message starts on this line: the current one is complete
+        lineno = cur_line + len(more) + skipped + 1
+        if more:
             # the text keeps its line end: EventBuilder strips what it uses (saves a copy per line)
-            text = cur.string[cur.end() :]
-            if more is not None:
-                text += "".join(more)
-                more = None
-                if "\r" in text:
-                    text = text.replace("\r\n", "\n")
-            ts, pid, sid, user, db, host, app, qid, sev = cur.group(*fields)
-            sess = sid or pid
-            message(sev, text, None, sess, sess, ts, user, db, host, app, qid, cur_line)
-            if builder.out:
-                stats.lines = base + lineno
-                out = builder.out
-                builder.out = []
-                for event in out:
-                    stats.events += 1
-                    yield event
-        cur = m
+            cur_text += "".join(more)
+            more.clear()
+            if "\r" in cur_text:
+                cur_text = cur_text.replace("\r\n", "\n")
+        if cur_sev == "DETAIL":
+            detail_message(cur_sess, cur_text)
+        else:
+            feed(cur_sev, cur_text, None, cur_sess, cur_sess, cur, cur_line)
+        if out:
+            stats.lines = base + lineno
+            for event in out:
+                stats.events += 1
+                yield event
+            out.clear()
+        cur = ctx
+        cur_text = text
+        cur_sev = sev
+        cur_sess = sess
         cur_line = lineno
-    stats.lines = base + lineno
-    if cur is not None:
-        text = cur.string[cur.end() :] + ("".join(more) if more else "")
-        text = text.replace("\r\n", "\n").rstrip("\n")
-        ts, pid, sid, user, db, host, app, qid, sev = cur.group(
-            "ts", "pid", "session", "user", "db", "host", "app", "queryid", "severity"
-        )
-        sess = sid or pid
-        message(sev, text, None, sess, sess, ts, user, db, host, app, qid, cur_line)
+        skipped = 0
+    stats.lines = base + cur_line + len(more) + skipped
+    text = cur_text + ("".join(more) if more else "")
+    text = text.replace("\r\n", "\n").rstrip("\n")
+    feed(cur_sev, text, None, cur_sess, cur_sess, cur, cur_line)
     builder.finish()
-    out = builder.out
-    builder.out = []
     for event in out:
         stats.events += 1
         yield event
+    out.clear()
 
 
 class _Open:
