@@ -71,6 +71,19 @@ def measure(tool: str, argv: list[str], log_mb: float, stdout: Path) -> Run:
     return Run(tool, seconds, peak, log_mb)
 
 
+def measure_maat(big: Path, mb: float, work: Path, tag: str) -> list[Run]:
+    """maat-nb digest in one process, in two, and in two without N+1 detection."""
+    variants = [
+        ("maat-nb digest --jobs 1", ["--jobs", "1"], "1"),
+        ("maat-nb digest (2 processes)", ["--jobs", "2"], "2"),
+        ("maat-nb digest (2 processes, no N+1)", ["--jobs", "2", "--no-n-plus-one"], "2x"),
+    ]
+    return [
+        measure(label, [*MAAT, "digest", "--json", *flags, str(big)], mb, work / f"{tag}{suffix}.json")
+        for label, flags, suffix in variants
+    ]
+
+
 def concatenate(base: Path, target: Path, mb: float) -> float:
     """Repeat ``base`` into ``target`` until it holds at least ``mb`` MB; returns the size in MB."""
     chunk = base.read_bytes()
@@ -146,26 +159,7 @@ def main() -> int:
                 print("pt-query-digest is not installed (apt-get install percona-toolkit)", file=sys.stderr)
                 return 2
             peer = measure("pt-query-digest", ["pt-query-digest", str(big)], mb, work / "pt.txt")
-            ours = [
-                measure(
-                    "maat-nb digest --jobs 1",
-                    [*MAAT, "digest", "--json", "--jobs", "1", str(big)],
-                    mb,
-                    work / "m1.json",
-                ),
-                measure(
-                    "maat-nb digest (2 processes)",
-                    [*MAAT, "digest", "--json", "--jobs", "2", str(big)],
-                    mb,
-                    work / "m2.json",
-                ),
-                measure(
-                    "maat-nb digest (2 processes, no N+1)",
-                    [*MAAT, "digest", "--json", "--jobs", "2", "--no-n-plus-one", str(big)],
-                    mb,
-                    work / "m2x.json",
-                ),
-            ]
+            ours = measure_maat(big, mb, work, "m")
             report("MariaDB 10.11 slow log, demo workload", peer, ours, 10)
             print(
                 f"  classes: maat {classes_of(work / 'm1.json')}, pt-query-digest {pt_classes(work / 'pt.txt')}"
@@ -198,26 +192,7 @@ def main() -> int:
                 mb,
                 work / "pgbadger.out",
             )
-            ours = [
-                measure(
-                    "maat-nb digest --jobs 1",
-                    [*MAAT, "digest", "--json", "--jobs", "1", str(big)],
-                    mb,
-                    work / "p1.json",
-                ),
-                measure(
-                    "maat-nb digest (2 processes)",
-                    [*MAAT, "digest", "--json", "--jobs", "2", str(big)],
-                    mb,
-                    work / "p2.json",
-                ),
-                measure(
-                    "maat-nb digest (2 processes, no N+1)",
-                    [*MAAT, "digest", "--json", "--jobs", "2", "--no-n-plus-one", str(big)],
-                    mb,
-                    work / "p2x.json",
-                ),
-            ]
+            ours = measure_maat(big, mb, work, "p")
             report("PostgreSQL 15 stderr log (asyncpg, extended protocol), demo workload", peer, ours, 20)
         if args.big_gb:
             base = work / "mariadb-base.log"
