@@ -173,3 +173,18 @@ def test_cli_json_and_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["engine"] == "sqlite" and doc["scales"] == [20]
     assert main(["bench-migrations", "sqlite:///x.db", "--alembic-ini", "nope/alembic.ini"]) == 2
     assert "alembic.ini" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_a_half_applied_revision_is_reported(kind: str) -> None:
+    """The second statement of a revision fails: PostgreSQL rolls the first back; MariaDB keeps it while the
+    version stamp stays — reported as out of step, naming what stayed."""
+    server = server_of(kind)
+    result = asyncio.run(bench_migrations(server, PROJECTS / "half_done" / "alembic.ini", scales=[10]))
+    (failed,) = [s for s in result.steps if not s.ok]
+    assert failed.revision == "0002" and failed.direction == "up"
+    assert failed.error is not None and "no_such_table" in failed.error
+    if kind == "mariadb":
+        assert "OUT OF STEP" in failed.error and "items.sku" in failed.error
+    else:
+        assert "rolled back" in failed.error and "OUT OF STEP" not in failed.error

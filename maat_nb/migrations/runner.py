@@ -202,13 +202,14 @@ async def _run_scale(
     try:
         for rev in revisions:
             down_target = rev.down or "base"
+            before: Any = None
             try:
                 await scale.seed_empty()
                 before = await _snapshot(engine)
                 up_s, up_stmts, up_info = await scale.run_step("up", rev.id)
                 after_up = await _snapshot(engine)
             except Exception as exc:  # a failed step is a result, not a crash
-                note = await _partial_note(engine, rev, "up", driver.target.dialect)
+                note = await _partial_note(engine, rev, "up", driver.target.dialect, before)
                 out.append(_failed(rev.id, "up", rows, exc, note))
                 break
             up_change = compare(before, after_up)
@@ -223,7 +224,7 @@ async def _run_scale(
                     d_s, d_stmts, d_info = await scale.run_step("down", down_target)
                     after_down = await _snapshot(engine)
                 except Exception as exc:
-                    note = await _partial_note(engine, rev, "down", driver.target.dialect)
+                    note = await _partial_note(engine, rev, "down", driver.target.dialect, after_up)
                     failed = _failed(rev.id, "down", rows, exc, note)
                     break
                 downs.append(d_s)
@@ -262,21 +263,29 @@ def _failed(revision: str, direction: str, rows: int, exc: BaseException, note: 
     return StepResult(revision, direction, rows, float("nan"), (), False, error, ())
 
 
-async def _partial_note(engine: AsyncEngine, rev: Revision, direction: str, dialect: str) -> str | None:
-    """MariaDB commits each DDL statement: after a failure the stamp may no longer match the schema."""
+async def _partial_note(
+    engine: AsyncEngine, rev: Revision, direction: str, dialect: str, before: Any = None
+) -> str | None:
+    """What a failed step left behind. PostgreSQL and SQLite roll the step back; MariaDB commits each DDL
+    statement, so the statements before the error stay applied while the version stamp stays put: compare the
+    schema with the snapshot taken before the step and say what changed."""
     if dialect != "mariadb":
         return "rolled back: the database is as before the step" if dialect == "postgresql" else None
     try:
         stamp = await _version(engine)
+        from maat_nb.migrations.integrity import compare
+
+        change = compare(before, await _snapshot(engine)) if before is not None else None
     except Exception:
         return None
     expected = (rev.down if direction == "up" else rev.id) or None
-    return (
-        f"MariaDB does not roll DDL back: the version stamp says {stamp or 'base'}, but the statements of the "
-        f"step that ran before the error stay applied — schema and stamp are out of step"
-        if stamp == expected
-        else None
-    )
+    done = change.summary() if change is not None else []
+    if stamp == expected and done:
+        return (
+            f"OUT OF STEP: MariaDB does not roll DDL back; the version stamp still says {stamp or 'base'} but "
+            f"the statements before the error stay applied ({'; '.join(done)}) — repair by hand before re-running"
+        )
+    return None
 
 
 def _result(
