@@ -188,3 +188,34 @@ def test_a_half_applied_revision_is_reported(kind: str) -> None:
         assert "OUT OF STEP" in failed.error and "items.sku" in failed.error
     else:
         assert "rolled back" in failed.error and "OUT OF STEP" not in failed.error
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mariadb"])
+def test_a_cancelled_run_still_drops_its_scratch_database(kind: str) -> None:
+    """Ctrl-C in a notebook cancels the task: the scratch database goes anyway."""
+    server = server_of(kind)
+
+    async def run() -> str:
+        entered = asyncio.Event()
+        urls: list[str] = []
+
+        async def body() -> None:
+            async with scratch_database(server) as url:
+                urls.append(url)
+                entered.set()
+                await asyncio.sleep(60)
+
+        task = asyncio.create_task(body())
+        await entered.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return urls[0]
+
+    url = asyncio.run(run())
+    name = url.rsplit("/", 1)[-1]
+    assert name not in asyncio.run(leftover_scratch_databases(server))
+    if kind == "sqlite":
+        assert not Path(url.split(":///", 1)[1]).exists()
+    with pytest.raises(UnsafeTargetError):
+        require_scratch(url)
