@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -48,38 +49,46 @@ BLOCKS = {
 }
 
 
-def pg_relfilenodes(connection: Connection) -> dict[str, int]:
-    """Physical file of every ordinary table in the current schema (changes when a table is rewritten)."""
+@dataclass(frozen=True)
+class PgPhysical:
+    """One reading of the current schema's tables on disk: the WAL position, each table's file (it changes when
+    the table is rewritten) and total size (heap, indexes, TOAST)."""
+
+    lsn: str
+    files: dict[str, int]
+    sizes: dict[str, int]
+
+
+def pg_physical(connection: Connection) -> PgPhysical:
+    """Read files, sizes and the WAL position in one round trip."""
     rows = connection.execute(
         text(
-            "SELECT c.relname, c.relfilenode FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = current_schema()"
+            "SELECT pg_current_wal_lsn()::text, c.relname, c.relfilenode, pg_total_relation_size(c.oid) "
+            "FROM (SELECT 1) AS one LEFT JOIN (pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "AND c.relkind IN ('r', 'p', 'm') AND n.nspname = current_schema()) ON true"
         )
+    ).all()
+    tables = [r for r in rows if r[1] is not None]
+    return PgPhysical(
+        lsn=str(rows[0][0]),
+        files={str(r[1]): int(r[2]) for r in tables},
+        sizes={str(r[1]): int(r[3]) for r in tables},
     )
-    return {str(name): int(node) for name, node in rows}
 
 
-def pg_sizes_and_wal(connection: Connection) -> tuple[str, dict[str, int]]:
-    """The current WAL position and every table's total size (heap, indexes, TOAST) in bytes."""
-    lsn = str(connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar())
-    rows = connection.execute(
-        text(
-            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = current_schema()"
-        )
-    )
-    return lsn, {str(name): int(size) for name, size in rows}
+def lsn_bytes(lsn: str) -> int:
+    """A WAL position (``16/B374D848``) as a byte offset.
+
+    >>> lsn_bytes("1/0") - lsn_bytes("0/FFFFFFFF")
+    1
+    """
+    high, low = lsn.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
 
 
-def pg_wal_since(connection: Connection, lsn: str) -> int:
-    """WAL bytes written since ``lsn`` (by the whole server: other sessions' writes count too)."""
-    return int(
-        connection.execute(
-            text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), CAST(CAST(:l AS text) AS pg_lsn))"), {"l": lsn}
-        ).scalar()
-        or 0
-    )
+def wal_between(before: PgPhysical, after: PgPhysical) -> int:
+    """WAL bytes written between two readings (by the whole server: other sessions' writes count too)."""
+    return lsn_bytes(after.lsn) - lsn_bytes(before.lsn)
 
 
 def size_change(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:

@@ -152,35 +152,26 @@ class _Scale:
 
     def _in_tx(self, connection: Connection) -> dict[str, Any]:
         if self.dialect == "postgresql":
-            return {"locks": probes.pg_locks_held(connection), "files": probes.pg_relfilenodes(connection)}
+            return {"locks": probes.pg_locks_held(connection)}
         return {}
 
-    async def _files(self) -> dict[str, int]:
+    async def _physical(self) -> probes.PgPhysical | None:
         if self.dialect != "postgresql":
-            return {}
+            return None
         async with self.engine.connect() as conn:
-            return await conn.run_sync(probes.pg_relfilenodes)
+            return await conn.run_sync(probes.pg_physical)
 
     async def run_step(self, direction: str, target: str) -> tuple[float, list[Statement], dict[str, Any]]:
-        before = await self._files()
-        lsn, sizes = "", dict[str, int]()
-        if self.dialect == "postgresql":
-            async with self.engine.connect() as conn:
-                lsn, sizes = await conn.run_sync(probes.pg_sizes_and_wal)
+        before = await self._physical()
         seconds, statements, extra = await self.driver.step(
             self.engine, direction, target, in_transaction=self._in_tx
         )
         info: dict[str, Any] = dict(extra or {})
-        if self.dialect == "postgresql":
-            after = info.get("files") or await self._files()
-            info["rewrites"] = probes.rewritten(before, after)
-            try:  # a probe that fails leaves its figure empty; it never fails the step
-                async with self.engine.connect() as conn:
-                    info["wal_bytes"] = await conn.run_sync(probes.pg_wal_since, lsn)
-                    _, sizes_after = await conn.run_sync(probes.pg_sizes_and_wal)
-                info["size_change"] = probes.size_change(sizes, sizes_after)
-            except Exception:
-                info["wal_bytes"] = None
+        after = await self._physical()
+        if before is not None and after is not None:
+            info["rewrites"] = probes.rewritten(before.files, after.files)
+            info["wal_bytes"] = probes.wal_between(before, after)
+            info["size_change"] = probes.size_change(before.sizes, after.sizes)
         return seconds, statements, info
 
 
