@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from maat_nb.querylog.events import BadRecord, ParseStats, QueryEvent
+from maat_nb.querylog.events import BadRecord, ParseStats, QueryEvent, seconds_between
 from maat_nb.querylog.latency import LatencyHistogram
 
 Fingerprinter = Callable[[str], str]
@@ -139,10 +139,7 @@ class _Acc:
 
 
 def _before(a: datetime, b: datetime) -> bool:
-    """Compare timestamps even when one log gave zones and another did not (naive ones are taken as UTC)."""
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
-    return a < b
+    return seconds_between(b, a) > 0
 
 
 _PLACEHOLDER = re.compile(r"\$(\d+)|\?|%s")

@@ -52,6 +52,19 @@ class QueryEvent:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
+def seconds_between(later: datetime, earlier: datetime) -> float:
+    """``later - earlier`` in seconds, also when one log gave zones and another did not (both are then read as
+    wall-clock times).
+
+    >>> from datetime import UTC
+    >>> seconds_between(datetime(2026, 1, 1, 12, 0, 5), datetime(2026, 1, 1, 12, 0, tzinfo=UTC))
+    5.0
+    """
+    if (later.tzinfo is None) != (earlier.tzinfo is None):
+        later, earlier = later.replace(tzinfo=None), earlier.replace(tzinfo=None)
+    return (later - earlier).total_seconds()
+
+
 @dataclass(frozen=True, slots=True)
 class BadRecord:
     """A record a parser could not use: where, why, and the start of its text."""

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from maat_nb.querylog.events import QueryEvent
+from maat_nb.querylog.events import QueryEvent, seconds_between
 
 MAX_BURST = 5_000
 _READS = ("select", "with", "(select")  # a child is a read: a write per row (a migration stamping versions, a
@@ -84,12 +84,6 @@ def advise(child_fingerprint: str) -> tuple[str, str]:
 SWEEP_EVERY = 20_000
 
 
-def _seconds(a: datetime, b: datetime) -> float:
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
-    return (a - b).total_seconds()
-
-
 @dataclass
 class _Burst:
     last_ts: datetime | None = None
@@ -132,7 +126,7 @@ class NPlusOneDetector:
             or (
                 event.ts is not None
                 and burst.last_ts is not None
-                and abs(_seconds(event.ts, burst.last_ts)) > self.gap_s
+                and abs(seconds_between(event.ts, burst.last_ts)) > self.gap_s
             )
         ):
             self._judge(key, burst)
@@ -153,7 +147,7 @@ class NPlusOneDetector:
         if latest is None:
             return
         for key, burst in list(self._bursts.items()):
-            if burst.last_ts is not None and abs(_seconds(latest, burst.last_ts)) > self.gap_s:
+            if burst.last_ts is not None and abs(seconds_between(latest, burst.last_ts)) > self.gap_s:
                 if burst.events:
                     self._judge(key, burst)
                 del self._bursts[key]
