@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.private_pg import free_port
+
 SERVER = Path("/usr/sbin/mariadbd")
 INSTALL = shutil.which("mariadb-install-db") or "/usr/bin/mariadb-install-db"
 
@@ -25,12 +27,6 @@ INSTALL = shutil.which("mariadb-install-db") or "/usr/bin/mariadb-install-db"
 def available() -> bool:
     """Whether the MariaDB server binaries are here."""
     return SERVER.exists() and Path(INSTALL).exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -41,7 +37,7 @@ def private_mariadb(*options: str) -> Iterator[str]:
     user = ["--user=mysql"] if as_root else []
     if as_root:
         shutil.chown(root, "mysql")
-    port = _free_port()
+    port = free_port()
     proc = None
     try:
         subprocess.run(

@@ -46,7 +46,8 @@ def bin_dir() -> Path | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -70,7 +71,7 @@ def private_pg(extra_settings: dict[str, str] | None = None) -> Iterator[Private
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(logs, "postgres")
-    port = _free_port()
+    port = free_port()
     settings = {
         "port": str(port),
         "listen_addresses": "'127.0.0.1'",

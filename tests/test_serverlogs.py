@@ -50,23 +50,28 @@ def _assert_same_as_capture(log: Path, cap: Path) -> None:
     assert {rel for rel, _ in children} == {"many-to-one", "one-to-many"}
 
 
-@pytest.fixture(scope="module")
-def mariadb_logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    require_server("mariadb")
-    folder = tmp_path_factory.mktemp("mariadb")
+def _record(factory: pytest.TempPathFactory, kind: str, *, seed: int, log_name: str) -> tuple[Path, Path]:
+    """The demo workload on a fresh demo database of ``kind``: the server's own log and a capture of it."""
+    require_server(kind)
+    folder = factory.mktemp(kind)
 
     async def run() -> None:
-        url = await create_database("mariadb")
+        url = await create_database(kind)
         try:
-            await build_demo(url, scale=0.01, seed=11, progress=False)
+            await build_demo(url, scale=0.01, seed=seed, progress=False)
             await record_server_log(
-                url, folder / "slow.log", pages=PAGES, seed=11, capture_path=folder / "cap.jsonl"
+                url, folder / log_name, pages=PAGES, seed=seed, capture_path=folder / "cap.jsonl"
             )
         finally:
             await drop_database(url)
 
     asyncio.run(run())
-    return folder / "slow.log", folder / "cap.jsonl"
+    return folder / log_name, folder / "cap.jsonl"
+
+
+@pytest.fixture(scope="module")
+def mariadb_logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _record(tmp_path_factory, "mariadb", seed=11, log_name="slow.log")
 
 
 def test_mariadb_slow_log_matches_what_ran(mariadb_logs: tuple[Path, Path]) -> None:
@@ -119,21 +124,7 @@ def test_class_partition_agrees_with_pt_query_digest(mariadb_logs: tuple[Path, P
 
 @pytest.fixture(scope="module")
 def postgresql_logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    require_server("postgresql")
-    folder = tmp_path_factory.mktemp("postgresql")
-
-    async def run() -> None:
-        url = await create_database("postgresql")
-        try:
-            await build_demo(url, scale=0.01, seed=12, progress=False)
-            await record_server_log(
-                url, folder / "pg.log", pages=PAGES, seed=12, capture_path=folder / "cap.jsonl"
-            )
-        finally:
-            await drop_database(url)
-
-    asyncio.run(run())
-    return folder / "pg.log", folder / "cap.jsonl"
+    return _record(tmp_path_factory, "postgresql", seed=12, log_name="pg.log")
 
 
 def test_postgresql_log_counts_asyncpg_executions_exactly(postgresql_logs: tuple[Path, Path]) -> None:
