@@ -304,12 +304,7 @@ def _read_one(
 ) -> tuple[DigestBuilder, FileReport]:
     started = time.perf_counter()
     with open_text(path) as text:
-        if path == STDIN:
-            first = [line for line in itertools.islice(text, HEAD_LINES)]
-            lines: Iterable[str] = itertools.chain(first, text)
-        else:
-            first = head(path, HEAD_LINES)
-            lines = text
+        first, lines = _with_head(path, text)
         name = _resolve_format(path, fmt_name, first)
         if name == "empty":
             report = FileReport(path, "empty", len(first), 0, 0, size_of(path), time.perf_counter() - started)
@@ -342,6 +337,15 @@ def _read_one(
         chosen_prefix,
     )
     return builder, report
+
+
+def _with_head(path: str, text: IO[str]) -> tuple[list[str], Iterable[str]]:
+    """The first lines (for detection) and every line of an open log. Standard input cannot be read twice: its
+    first lines are taken from the stream and put back in front of the rest."""
+    if path == STDIN:
+        first = list(itertools.islice(text, HEAD_LINES))
+        return first, itertools.chain(first, text)
+    return head(path, HEAD_LINES), text
 
 
 def _label(path: str) -> str:
@@ -522,10 +526,7 @@ def iter_events(
     """Stream the events of one log (for custom analyses); bad records are skipped silently here."""
     path = str(path)
     with open_text(path) as text:
-        first = (
-            head(path, HEAD_LINES) if path != STDIN else [line for line in itertools.islice(text, HEAD_LINES)]
-        )
-        lines: Iterable[str] = text if path != STDIN else itertools.chain(first, text)
+        first, lines = _with_head(path, text)
         name = _resolve_format(path, format, first)
         if name == "empty":
             return
