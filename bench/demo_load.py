@@ -16,12 +16,9 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from pathlib import Path
 
 from maat_nb.demo import DemoSummary, build_demo
-
-sys.path.insert(0, str(Path(__file__).parent))
-from _scratch import scratch_database
+from maat_nb.migrations.scratch import scratch_database
 
 GOAL_S = 60.0
 

@@ -24,12 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _scratch import scratch_database
-
 from maat_nb.demo import build_demo
 from maat_nb.demo.serverlog import record_server_log
+from maat_nb.migrations.scratch import scratch_database
 
 MAAT = [sys.executable, "-m", "maat_nb.cli"]
 

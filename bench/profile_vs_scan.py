@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,9 +24,7 @@ from sqlalchemy import text
 import maat_nb as mn
 from maat_nb.demo import build_demo
 from maat_nb.engines import open_engine
-
-sys.path.insert(0, str(Path(__file__).parent))
-from _scratch import scratch_database
+from maat_nb.migrations.scratch import scratch_database
 
 
 async def plain_scan(url: str, tables: list[str]) -> tuple[float, int]:

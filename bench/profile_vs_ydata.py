@@ -28,8 +28,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _scratch import scratch_database
+from maat_nb.migrations.scratch import scratch_database
 
 TABLE = "bench_price_history"
 

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from maat_nb.engines import create_engine, mask_url, resolve
 from maat_nb.migrations import probes
 from maat_nb.migrations.alembic_driver import Driver, Revision, Statement, history, load_config
+from maat_nb.migrations.integrity import Change
 from maat_nb.migrations.scratch import require_scratch, scratch_database
 
 DEFAULT_SCALES = (1_000, 10_000, 100_000)
@@ -286,13 +287,13 @@ def _result(
     runs: list[float],
     statements: list[Statement],
     info: Mapping[str, Any],
-    change: Any,
+    change: Change,
     algorithms: Mapping[str, tuple[str, str]],
     round_ok: bool | None = None,
     round_diff: Sequence[str] = (),
 ) -> StepResult:
     # a table the step created is locked by its creator, but nobody else can be waiting on it yet
-    created = set(getattr(change, "tables_added", ()) or ())
+    created = set(change.tables_added)
     locks = {t: m for t, m in dict(info.get("locks") or {}).items() if t not in created}
     algos = [algorithms[s.sql] for s in statements if s.sql in algorithms]
     algorithm = None
@@ -316,8 +317,8 @@ def _result(
         lock=lock,
         algorithm=algorithm,
         recreated=probes.sqlite_recreated(s.sql for s in statements),
-        data_loss=bool(getattr(change, "data_loss", False)),
-        data_loss_reasons=tuple(getattr(change, "reasons", ()) or ()),
+        data_loss=change.data_loss,
+        data_loss_reasons=tuple(change.reasons),
         roundtrip_ok=round_ok,
         roundtrip_diff=tuple(round_diff),
     )
