@@ -169,14 +169,15 @@ class Driver:
             event.remove(Engine, "after_cursor_execute", after)
             event.remove(Engine, "commit", on_commit)
 
-    def _step_on_thread(
-        self, fn: Callable[[Config, str], None], revision: str
+    def _recorded(
+        self, fn: Callable[[Config, str], None], revision: str, connection: Connection | None
     ) -> tuple[float, list[Statement], dict[str, str]]:
-        """Run one Alembic command on this (worker) thread with env.py's own engine."""
+        """Run one Alembic command on the calling thread, timing it and every statement; with ``connection``
+        on that connection (connection-sharing env.py), else with env.py's own engine."""
         with self._listening() as rec:
             started = time.perf_counter()
-            fn(self._config(None), revision)
-            return time.perf_counter() - started, rec.statements, rec.locks
+            fn(self._config(connection), revision)
+            return time.perf_counter() - started, list(rec.statements), dict(rec.locks)
 
     async def step(
         self,
@@ -188,21 +189,15 @@ class Driver:
     ) -> tuple[float, list[Statement], Any]:
         """Upgrade (``direction="up"``) or downgrade to ``revision``; returns seconds, statements, and what
         ``in_transaction(connection)`` returned when called after the step, before its commit (connection
-        env.py only; None otherwise)."""
+        env.py only; None otherwise), with the locks read at any commit during the step."""
         fn = command.upgrade if direction == "up" else command.downgrade
         if self.kind != "connection":
-            seconds, statements, locks = await asyncio.to_thread(self._step_on_thread, fn, revision)
+            seconds, statements, locks = await asyncio.to_thread(self._recorded, fn, revision, None)
             return seconds, statements, ({"locks": locks} if locks else None)
 
         def run(connection: Connection) -> tuple[float, list[Statement], Any]:
-            with self._listening() as rec:
-                started = time.perf_counter()
-                fn(self._config(connection), revision)
-                seconds = time.perf_counter() - started
-                statements = list(rec.statements)
-                committed_locks = dict(
-                    rec.locks
-                )  # env.py may commit its own transaction (read at that commit)
+            # env.py may commit its own transaction: the locks read at that commit come back in committed_locks
+            seconds, statements, committed_locks = self._recorded(fn, revision, connection)
             extra = in_transaction(connection) if in_transaction is not None else None
             if committed_locks:
                 from maat_nb.migrations.probes import merge_locks
